@@ -1,0 +1,27 @@
+/** Stable error codes of `@meshway/discovery`. Callers switch on `code`, never on the message. */
+export const DiscoveryErrorCode = {
+  /** The registry did not answer (connection refused, timeout, 5xx) and no cached answer exists. */
+  RegistryUnreachable: 'MESHWAY_REGISTRY_UNREACHABLE',
+  /** The registry answered with something this client cannot use (4xx, bad JSON). */
+  RegistryRejected: 'MESHWAY_REGISTRY_REJECTED',
+  /** A `meshway-routes` meta value does not follow the announcement grammar. */
+  InvalidRouteAnnouncement: 'MESHWAY_INVALID_ROUTE_ANNOUNCEMENT',
+  /** Registering or deregistering this service failed. */
+  RegistrationFailed: 'MESHWAY_REGISTRATION_FAILED',
+  /** An option given to a discovery class is invalid. */
+  InvalidOptions: 'MESHWAY_DISCOVERY_INVALID_OPTIONS',
+} as const;
+
+export type DiscoveryErrorCode = (typeof DiscoveryErrorCode)[keyof typeof DiscoveryErrorCode];
+
+export class DiscoveryError extends Error {
+  override readonly name = 'DiscoveryError';
+
+  constructor(
+    readonly code: DiscoveryErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,12 @@
+/** Header names Meshway propagates on every hop, over HTTP and as NATS headers. */
+export const MESH_HEADERS = {
+  /** Request id: kept when the client sent one, else created at the edge. */
+  requestId: 'x-request-id',
+  /** W3C trace context. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  /** Remaining time budget in milliseconds (relative, so clock skew between hosts does not matter). */
+  timeout: 'x-request-timeout',
+  /** Authenticated caller identity set by the gateway (consumer id). */
+  consumer: 'x-meshway-consumer',
+} as const;
