@@ -1,1 +1,1 @@
-export {};
+export { type Balancer, type BalancerName, type PickContext, type RequestOutcome, BALANCER_NAMES } from './balancer.js';
