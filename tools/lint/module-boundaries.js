@@ -35,7 +35,7 @@ const restrict = (files, patterns, ignores = []) => ({
   rules: { 'no-restricted-imports': ['error', { patterns }] },
 });
 
-/** Flat-config blocks that enforce the rules above. Later blocks for the same file replace earlier ones, so each block carries every rule that applies to it. */
+/** @returns {import("eslint").Linter.Config[]} Flat-config blocks that enforce the rules above. Later blocks for the same file replace earlier ones, so each block carries every rule that applies to it. */
 export function moduleBoundaries(root) {
   const projects = readProjects(root);
   const withTag = (tag) => projects.filter((p) => p.tags.includes(tag));
@@ -47,7 +47,7 @@ export function moduleBoundaries(root) {
   const noApps = { group: apps, message: 'Apps are deployables: nothing imports an app (module boundary type:app).' };
   const noNest = { group: [...NEST_PACKAGES, ...nestLibs], message: 'Core code is framework-free: Nest belongs in the lib\'s src/nest/ adapter (module boundary type:core).' };
   const noTesting = { group: testing, message: 'libs/testing holds fakes for tests only (module boundary type:testing).' };
-  const noEscape = { group: ['../../*/src/**', '../../../*/src/**', '../../../../*/src/**'], message: 'Do not reach into another project by relative path; import its package.' };
+  const noEscape = { regex: String.raw`^(\.\./)+(apps|libs|tools|test|bench)/|^(\.\./){2,}[^./][^/]*/src/`, message: 'Do not reach into another project by relative path; import its package.' };
 
   const blocks = [];
   for (const p of projects) {
