@@ -61,8 +61,13 @@ export function moduleBoundaries(root) {
     } else {
       blocks.push(restrict(src, [...base, noTesting], TEST_FILES));
     }
-    // Tests may use libs/testing, but still respect apps and internals.
-    blocks.push(restrict([`${p.dir}/src/**/*.spec.ts`], p.tags.includes('type:core') ? [...base, noNest] : base));
+    // Tests may use libs/testing, but still respect apps and internals; a core lib's Nest adapter specs may use Nest.
+    if (p.tags.includes('type:core')) {
+      blocks.push(restrict([`${p.dir}/src/**/*.spec.ts`], [...base, noNest], [`${p.dir}/src/nest/**`]));
+      blocks.push(restrict([`${p.dir}/src/nest/**/*.spec.ts`], base));
+    } else {
+      blocks.push(restrict([`${p.dir}/src/**/*.spec.ts`], base));
+    }
   }
   return blocks;
 }

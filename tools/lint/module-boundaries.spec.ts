@@ -42,6 +42,11 @@ describe('module boundaries (from Nx tags)', () => {
     expect(await violations('libs/discovery/src/nest/x.module.ts', "import { Module } from '@nestjs/common';")).toEqual([]);
   });
 
+  it('lets the specs of a core lib\'s nest adapter import Nest, but not its core specs', async () => {
+    expect(await violations('libs/config/src/nest/x.module.spec.ts', "import { Module } from '@nestjs/common';")).toEqual([]);
+    expect(await violations('libs/config/src/x.spec.ts', "import { Module } from '@nestjs/common';")).toHaveLength(1);
+  });
+
   it('keeps libs/testing out of production code but allows it in specs', async () => {
     expect(await violations('apps/gateway/src/x.ts', "import { FakeClock } from '@meshway/testing';")).toHaveLength(1);
     expect(await violations('libs/discovery/src/x.spec.ts', "import { FakeClock } from '@meshway/testing';")).toEqual([]);
