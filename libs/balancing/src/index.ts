@@ -1,1 +1,10 @@
 export { type Balancer, type BalancerName, type PickContext, type RequestOutcome, BALANCER_NAMES } from './balancer.js';
+export { createBalancer, isBalancerName } from './balancer.factory.js';
+export { type BalancerOptions, BALANCER_DEFAULTS } from './balancer.options.js';
+export { BalancingError, BalancingErrorCode } from './balancing.errors.js';
+export { RoundRobinStrategy } from './round-robin.strategy.js';
+export { RandomStrategy } from './random.strategy.js';
+export { WeightedStrategy } from './weighted.strategy.js';
+export { LeastRequestStrategy } from './least-request.strategy.js';
+export { P2cEwmaStrategy } from './p2c-ewma.strategy.js';
+export { ConsistentHashStrategy } from './consistent-hash.strategy.js';
