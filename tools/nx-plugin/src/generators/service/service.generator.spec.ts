@@ -1,0 +1,120 @@
+import { readJson, writeJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serviceGenerator } from './service.generator.js';
+
+function filesUnder(tree: Tree, dir: string): string[] {
+  return tree.children(dir).flatMap((child) => {
+    const path = `${dir}/${child}`;
+    return tree.isFile(path) ? [path] : filesUnder(tree, path);
+  });
+}
+
+describe('nx g @meshway/nx:service', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+  });
+
+  it('creates an HTTP service in apps/<name> with a sample route, unit and e2e specs', () => {
+    serviceGenerator(tree, { name: 'billing', transport: 'http' });
+    expect(filesUnder(tree, 'apps/billing').sort()).toEqual([
+      'apps/billing/README.md',
+      'apps/billing/package.json',
+      'apps/billing/src/app.e2e.spec.ts',
+      'apps/billing/src/app.module.ts',
+      'apps/billing/src/echo.controller.spec.ts',
+      'apps/billing/src/echo.controller.ts',
+      'apps/billing/src/main.ts',
+      'apps/billing/src/service.options.ts',
+      'apps/billing/vitest.config.ts',
+    ]);
+    expect(tree.read('apps/billing/src/echo.controller.ts', 'utf8')).toContain("@Controller('billing')");
+    expect(tree.read('apps/billing/src/service.options.ts', 'utf8')).toContain("{ methods: [], path: '/api/billing/*' }");
+    expect(tree.read('apps/billing/vitest.config.ts', 'utf8')).toContain("name: 'billing'");
+  });
+
+  it('writes a package.json that npm workspaces, Nx tags and `npm start` understand', () => {
+    serviceGenerator(tree, { name: 'billing', transport: 'http' });
+    const pkg = readJson<Record<string, unknown>>(tree, 'apps/billing/package.json');
+    expect(pkg).toMatchObject({
+      name: '@meshway/billing',
+      type: 'module',
+      scripts: {
+        serve: 'node --conditions=@meshway/source --import @swc-node/register/esm-register src/main.ts',
+        build: 'swc src -d dist --strip-leading-paths --config-file ../../.swcrc',
+        test: 'vitest run',
+      },
+      dependencies: { '@meshway/service': '*', zod: expect.any(String) },
+      devDependencies: { '@meshway/testing': '*' },
+      nx: { tags: ['type:app'] },
+      meshway: { role: 'service', transport: 'http' },
+    });
+  });
+
+  it('wires the app module with exactly one Meshway import', () => {
+    serviceGenerator(tree, { name: 'billing' });
+    const appModule = tree.read('apps/billing/src/app.module.ts', 'utf8') ?? '';
+    expect(appModule.match(/MeshwayServiceModule\.forRoot\(/g)).toHaveLength(1);
+    expect(tree.read('apps/billing/src/main.ts', 'utf8')).toContain('await bootstrapService(AppModule, serviceOptions)');
+  });
+
+  it('defaults to HTTP', () => {
+    serviceGenerator(tree, { name: 'billing' });
+    expect(readJson(tree, 'apps/billing/package.json')).toMatchObject({ meshway: { transport: 'http' } });
+  });
+
+  it('creates a NATS service with a @MessagePattern handler, the transport deps and routes to its subject', () => {
+    serviceGenerator(tree, { name: 'ledger', transport: 'nats' });
+    expect(tree.exists('apps/ledger/src/echo.handler.ts')).toBe(true);
+    expect(tree.exists('apps/ledger/src/echo.handler.spec.ts')).toBe(true);
+    expect(tree.exists('apps/ledger/src/echo.controller.ts')).toBe(false);
+    expect(tree.read('apps/ledger/src/echo.handler.ts', 'utf8')).toContain("@MessagePattern('ledger.echo')");
+    expect(tree.read('apps/ledger/src/service.options.ts', 'utf8')).toContain("subject: 'ledger.echo'");
+    expect(tree.read('apps/ledger/src/app.e2e.spec.ts', 'utf8')).toContain("client.send<HttpReplyEnvelope>('ledger.echo'");
+    expect(readJson(tree, 'apps/ledger/package.json')).toMatchObject({
+      dependencies: { '@meshway/transport': '*', '@nestjs/microservices': expect.any(String), '@nats-io/transport-node': expect.any(String) },
+      meshway: { role: 'service', transport: 'nats' },
+    });
+  });
+
+  it('leaves no template markers in names or contents', () => {
+    serviceGenerator(tree, { name: 'billing' });
+    serviceGenerator(tree, { name: 'ledger', transport: 'nats' });
+    for (const file of [...filesUnder(tree, 'apps/billing'), ...filesUnder(tree, 'apps/ledger')]) {
+      expect(file).not.toMatch(/__\w+__/);
+      expect(tree.read(file, 'utf8')).not.toMatch(/<%|%>/);
+    }
+  });
+
+  describe('bad input: a clear error and nothing written', () => {
+    const expectNothingWritten = (run: () => unknown, message: RegExp) => {
+      const before = tree.listChanges().length;
+      expect(run).toThrow(message);
+      expect(tree.listChanges()).toHaveLength(before);
+      expect(tree.exists('apps/billing/package.json')).toBe(false);
+    };
+
+    it.each(['Billing!', 'Billing', 'billing_svc', '1billing', '-billing', ''])('rejects the name %j', (name) => {
+      expectNothingWritten(() => serviceGenerator(tree, { name }), /Invalid service name .*lower-case kebab case/);
+    });
+
+    it('rejects an unknown transport, naming the allowed ones', () => {
+      const schema = { name: 'billing', transport: 'smtp' } as unknown as Parameters<typeof serviceGenerator>[1];
+      expectNothingWritten(() => serviceGenerator(tree, schema), /Invalid --transport="smtp": expected one of http, nats/);
+    });
+
+    it('refuses a name whose folder exists', () => {
+      tree.write('apps/billing/notes.md', 'keep me');
+      expect(() => serviceGenerator(tree, { name: 'billing' })).toThrow('apps/billing already exists');
+      expect(tree.children('apps/billing')).toEqual(['notes.md']);
+    });
+
+    it('refuses a name another project already uses as its package name', () => {
+      writeJson(tree, 'libs/billing/package.json', { name: '@meshway/billing', version: '0.1.0' });
+      writeJson(tree, 'package.json', { ...readJson<Record<string, unknown>>(tree, 'package.json'), workspaces: ['apps/*', 'libs/*'] });
+      expectNothingWritten(() => serviceGenerator(tree, { name: 'billing' }), /A project named @meshway\/billing already exists/);
+    });
+  });
+});
