@@ -10,18 +10,23 @@ export const DiscoveryErrorCode = {
   RegistrationFailed: 'MESHWAY_REGISTRATION_FAILED',
   /** An option given to a discovery class is invalid. */
   InvalidOptions: 'MESHWAY_DISCOVERY_INVALID_OPTIONS',
+  /** The discovery source or registrar was used after `close()` / `deregister()`. */
+  Closed: 'MESHWAY_DISCOVERY_CLOSED',
 } as const;
 
 export type DiscoveryErrorCode = (typeof DiscoveryErrorCode)[keyof typeof DiscoveryErrorCode];
 
 export class DiscoveryError extends Error {
   override readonly name = 'DiscoveryError';
+  /** The HTTP status the registry answered with, when it answered at all. */
+  readonly status: number | undefined;
 
   constructor(
     readonly code: DiscoveryErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly status?: number },
   ) {
     super(message, options);
+    this.status = options?.status;
   }
 }
