@@ -1,0 +1,23 @@
+/** Stable error codes of `@meshway/testing` helpers. */
+export const TestingErrorCode = {
+  /** A wait (`waitFor`, `waitForLine`, `waitForHttp`) ran out of time. */
+  Timeout: 'MESHWAY_TEST_TIMEOUT',
+  /** The process being waited on exited first. */
+  ProcessExited: 'MESHWAY_TEST_PROCESS_EXITED',
+  /** The process could not be started at all (e.g. command not found). */
+  SpawnFailed: 'MESHWAY_TEST_SPAWN_FAILED',
+} as const;
+
+export type TestingErrorCode = (typeof TestingErrorCode)[keyof typeof TestingErrorCode];
+
+export class TestingError extends Error {
+  override readonly name = 'TestingError';
+
+  constructor(
+    readonly code: TestingErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
