@@ -1,0 +1,33 @@
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AdminController } from './admin/admin.controller.js';
+import { Gateway } from './gateway.js';
+
+/** Ties the gateway to Nest's lifecycle: open on bootstrap, drain before shutdown, release after. */
+@Injectable()
+export class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(@Inject(Gateway) private readonly gateway: Gateway) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.gateway.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.gateway.drain();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.gateway.close();
+  }
+}
+
+/** The gateway app: the admin API (Nest on Fastify) around a framework-free proxy. */
+@Module({})
+export class GatewayModule {
+  static register(gateway: Gateway): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [AdminController],
+      providers: [{ provide: Gateway, useValue: gateway }, GatewayLifecycle],
+    };
+  }
+}

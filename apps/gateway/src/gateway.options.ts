@@ -1,0 +1,99 @@
+import { BALANCER_NAMES, type BalancerName } from '@meshway/balancing';
+import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock';
+import type { DiscoverySource } from '@meshway/discovery';
+import { GatewayConfigError } from './gateway.errors.js';
+import { silentLogger, type GatewayLogger } from './gateway.logger.js';
+import type { RouteDefaults } from './routing/route.spec.js';
+
+/** Options of {@link startGateway}; everything but `discovery` has a default. */
+export interface GatewayOptions {
+  /** Where instances and announced routes come from (`ConsulDiscovery`, or `StaticDiscovery` in tests). */
+  readonly discovery: DiscoverySource;
+  /** Public (proxy) port; 0 picks a free one. Default 8080. */
+  readonly port?: number;
+  /** Admin port (`/health`, `/metrics`, `/routes`); 0 picks a free one. Default 8081. */
+  readonly adminPort?: number;
+  /** Interface both listeners bind to. Default `127.0.0.1`; `0.0.0.0` to serve other hosts. */
+  readonly host?: string;
+  /** YAML or JSON routes file (see README); validated at boot. */
+  readonly routesFile?: string;
+  /** Routes given inline, in the routes file's `routes` format (merged after the file's). */
+  readonly routes?: readonly unknown[];
+  /** NATS servers for NATS routes; without them NATS routes answer 503 MESHWAY_NATS_UNAVAILABLE. */
+  readonly nats?: { readonly servers: string | readonly string[] };
+  /** Route settings used when a route (announced ones always) leaves them out. */
+  readonly defaults?: Partial<RouteDefaults>;
+  /** Longest wait for in-flight requests on shutdown, ms. Default 10,000. */
+  readonly drainTimeoutMs?: number;
+  /** Largest request head accepted, bytes; bigger gets 431. Default 16,384 (Node's). */
+  readonly maxHeaderSize?: number;
+  /** Most keep-alive connections to one upstream instance. Default 128. */
+  readonly upstreamConnections?: number;
+  /** Time to connect to an upstream instance before it counts as unavailable, ms. Default 2,000. */
+  readonly connectTimeoutMs?: number;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly logger?: GatewayLogger;
+}
+
+export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults'>> {
+  readonly routesFile: string | undefined;
+  readonly nats: { readonly servers: readonly string[] } | undefined;
+  readonly defaults: RouteDefaults;
+}
+
+export const GATEWAY_DEFAULTS = {
+  port: 8080,
+  adminPort: 8081,
+  host: '127.0.0.1',
+  drainTimeoutMs: 10_000,
+  maxHeaderSize: 16_384,
+  upstreamConnections: 128,
+  connectTimeoutMs: 2_000,
+  route: { balancer: 'round-robin', timeoutMs: 30_000, bodyLimitBytes: 1_048_576 } satisfies RouteDefaults,
+} as const;
+
+function invalid(option: string, given: unknown, allowed: string): GatewayConfigError {
+  const shown = given === undefined ? 'nothing' : JSON.stringify(given);
+  return new GatewayConfigError(`Invalid gateway option ${option}: got ${shown}; allowed: ${allowed}`);
+}
+
+function integer(option: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw invalid(option, value, `an integer from ${min} to ${max}`);
+  return value;
+}
+
+function routeDefaults(given: Partial<RouteDefaults> = {}): RouteDefaults {
+  const balancer: BalancerName = given.balancer ?? GATEWAY_DEFAULTS.route.balancer;
+  if (!(BALANCER_NAMES as readonly string[]).includes(balancer)) throw invalid('defaults.balancer', balancer, BALANCER_NAMES.join(', '));
+  return {
+    balancer,
+    timeoutMs: integer('defaults.timeoutMs', given.timeoutMs ?? GATEWAY_DEFAULTS.route.timeoutMs, 1, 3_600_000),
+    bodyLimitBytes: integer('defaults.bodyLimitBytes', given.bodyLimitBytes ?? GATEWAY_DEFAULTS.route.bodyLimitBytes, 1, 2 ** 40),
+  };
+}
+
+/** Fills defaults and validates; throws MESHWAY_GATEWAY_INVALID_CONFIG naming the option, the value and what is allowed. */
+export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions {
+  const { discovery } = options;
+  if (typeof discovery !== 'object' || typeof discovery.watchServices !== 'function') throw invalid('discovery', typeof discovery, 'a DiscoverySource');
+  const servers = options.nats === undefined ? undefined : typeof options.nats.servers === 'string' ? [options.nats.servers] : [...options.nats.servers];
+  if (servers?.length === 0) throw invalid('nats.servers', servers, 'at least one NATS URL');
+  return {
+    discovery,
+    port: integer('port', options.port ?? GATEWAY_DEFAULTS.port, 0, 65_535),
+    adminPort: integer('adminPort', options.adminPort ?? GATEWAY_DEFAULTS.adminPort, 0, 65_535),
+    host: options.host ?? GATEWAY_DEFAULTS.host,
+    routesFile: options.routesFile,
+    routes: options.routes ?? [],
+    nats: servers === undefined ? undefined : { servers },
+    defaults: routeDefaults(options.defaults),
+    drainTimeoutMs: integer('drainTimeoutMs', options.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs, 0, 3_600_000),
+    maxHeaderSize: integer('maxHeaderSize', options.maxHeaderSize ?? GATEWAY_DEFAULTS.maxHeaderSize, 1_024, 1_048_576),
+    upstreamConnections: integer('upstreamConnections', options.upstreamConnections ?? GATEWAY_DEFAULTS.upstreamConnections, 1, 65_536),
+    connectTimeoutMs: integer('connectTimeoutMs', options.connectTimeoutMs ?? GATEWAY_DEFAULTS.connectTimeoutMs, 1, 600_000),
+    clock: options.clock ?? systemClock,
+    random: options.random ?? mathRandom,
+    logger: options.logger ?? silentLogger,
+  };
+}

@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { createBalancer } from '@meshway/balancing';
+import type { ResolvedGatewayOptions } from './gateway.options.js';
+import { GatewayMetrics } from './metrics/gateway.metrics.js';
+import { NatsForwarder } from './nats/nats.forwarder.js';
+import { HttpForwarder } from './proxy/http.forwarder.js';
+import { InflightTracker } from './proxy/inflight.tracker.js';
+import { ProxyServer } from './proxy/proxy.server.js';
+import { RequestHandler } from './proxy/request.handler.js';
+import { WebSocketForwarder } from './proxy/websocket.forwarder.js';
+import { RouteCatalog } from './routing/route-catalog.js';
+import type { RouteSpec } from './routing/route.spec.js';
+import { describeRoutes, type RouteView } from './routing/route.view.js';
+import { PoolRegistry } from './upstream/pool.registry.js';
+
+/**
+ * The gateway's parts, wired: route catalog (file + announced routes over discovery), forwarders,
+ * metrics and the public listener. Framework-free; the Nest module only adds the admin API and lifecycle.
+ */
+export class Gateway {
+  readonly metrics = new GatewayMetrics();
+  private readonly catalog: RouteCatalog;
+  private readonly pools: PoolRegistry;
+  private readonly inflight = new InflightTracker();
+  private readonly server: ProxyServer;
+  private draining = false;
+  private address: AddressInfo | undefined;
+
+  constructor(
+    private readonly options: ResolvedGatewayOptions,
+    fileRoutes: readonly RouteSpec[],
+    private readonly nats: NatsConnection | undefined,
+  ) {
+    const { clock, random, logger } = options;
+    this.pools = new PoolRegistry({ connections: options.upstreamConnections, connectTimeoutMs: options.connectTimeoutMs });
+    this.catalog = new RouteCatalog({
+      discovery: options.discovery,
+      fileRoutes,
+      defaults: options.defaults,
+      pools: this.pools,
+      metrics: this.metrics,
+      createBalancer: (name) => createBalancer(name, { clock, random }),
+      logger,
+    });
+    const context = { clock, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
+    const handler = new RequestHandler({ catalog: this.catalog, http: new HttpForwarder(clock), nats: new NatsForwarder(nats, clock), clock, context, logger });
+    this.server = new ProxyServer({
+      handler,
+      websocket: new WebSocketForwarder(this.catalog, logger),
+      inflight: this.inflight,
+      clock,
+      host: options.host,
+      port: options.port,
+      drainTimeoutMs: options.drainTimeoutMs,
+      maxHeaderSize: options.maxHeaderSize,
+    });
+  }
+
+  /** Starts watching discovery and opens the public port. */
+  async start(): Promise<AddressInfo> {
+    this.catalog.start();
+    this.address = await this.server.listen();
+    return this.address;
+  }
+
+  get port(): number {
+    return this.address?.port ?? 0;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  get inflightRequests(): number {
+    return this.inflight.size;
+  }
+
+  /** The live routing table with each route's healthy instances. */
+  routes(): RouteView[] {
+    return describeRoutes(this.catalog.table.routes);
+  }
+
+  /** Stops accepting and waits (up to `drainTimeoutMs`) for in-flight requests. */
+  async drain(): Promise<{ readonly drained: boolean; readonly cut: number }> {
+    this.draining = true;
+    const result = await this.server.drain();
+    this.options.logger.info({ ...result }, 'gateway: drained');
+    return result;
+  }
+
+  /** Releases what the gateway owns: its watches, upstream pools and NATS connection (not the discovery source). */
+  async close(): Promise<void> {
+    this.catalog.stop();
+    await this.pools.close();
+    if (this.nats && !this.nats.isClosed()) await this.nats.close();
+  }
+}

@@ -1,0 +1,143 @@
+import type { Balancer, BalancerName } from '@meshway/balancing';
+import type { DiscoverySnapshot, DiscoverySource, Unsubscribe } from '@meshway/discovery';
+import type { GatewayLogger } from '../gateway.logger.js';
+import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
+import type { PoolRegistry } from '../upstream/pool.registry.js';
+import { Upstream } from '../upstream/upstream.js';
+import { announcedRoutes } from './announced-routes.js';
+import { routeKey, type RouteDefaults, type RouteSpec } from './route.spec.js';
+import { RouteTable, type Route } from './route-table.js';
+
+export interface RouteCatalogDeps {
+  readonly discovery: DiscoverySource;
+  readonly fileRoutes: readonly RouteSpec[];
+  readonly defaults: RouteDefaults;
+  readonly pools: PoolRegistry;
+  readonly metrics: GatewayMetrics;
+  readonly createBalancer: (name: BalancerName) => Balancer;
+  readonly logger: GatewayLogger;
+}
+
+/**
+ * The live routing table: file routes merged with the routes services announce in registry meta.
+ * Watches the service list and each service; instance changes update upstreams in place, route
+ * changes rebuild the table (and swap it in one assignment).
+ */
+export class RouteCatalog {
+  private current: RouteTable;
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly watches = new Map<string, Unsubscribe>();
+  private readonly announced = new Map<string, { readonly text: string; readonly specs: readonly RouteSpec[] }>();
+  private routesById = new Map<string, Route>();
+  private stopServices: Unsubscribe | undefined;
+  private readonly fileServices: ReadonlySet<string>;
+
+  constructor(private readonly deps: RouteCatalogDeps) {
+    this.fileServices = new Set(deps.fileRoutes.map((spec) => spec.service));
+    this.current = new RouteTable([]);
+  }
+
+  get table(): RouteTable {
+    return this.current;
+  }
+
+  /** Upstreams by service name (for the admin API). */
+  upstream(service: string): Upstream | undefined {
+    return this.upstreams.get(service);
+  }
+
+  start(): void {
+    for (const service of this.fileServices) this.watchService(service);
+    this.rebuild();
+    this.stopServices = this.deps.discovery.watchServices((names) => {
+      this.onServices(names);
+    });
+  }
+
+  stop(): void {
+    this.stopServices?.();
+    for (const stop of this.watches.values()) stop();
+    this.watches.clear();
+  }
+
+  private onServices(names: readonly string[]): void {
+    const wanted = new Set([...names, ...this.fileServices]);
+    for (const service of wanted) if (!this.watches.has(service)) this.watchService(service);
+    let changed = false;
+    for (const [service, stop] of this.watches) {
+      if (wanted.has(service)) continue;
+      stop();
+      this.watches.delete(service);
+      this.upstreams.delete(service);
+      this.deps.metrics.setHealthyInstances(service, 0);
+      changed = this.announced.delete(service) || changed;
+    }
+    if (changed) this.rebuild();
+    this.retainPools();
+  }
+
+  private watchService(service: string): void {
+    const upstream = new Upstream(service, this.deps.pools);
+    this.upstreams.set(service, upstream);
+    this.watches.set(service, () => undefined);
+    const stop = this.deps.discovery.watch(service, (snapshot) => {
+      this.onSnapshot(upstream, snapshot);
+    });
+    if (this.watches.has(service)) this.watches.set(service, stop);
+    else stop();
+  }
+
+  private onSnapshot(upstream: Upstream, snapshot: DiscoverySnapshot): void {
+    if (this.upstreams.get(upstream.service) !== upstream) return;
+    upstream.update(snapshot.instances);
+    this.deps.metrics.setHealthyInstances(upstream.service, snapshot.instances.length);
+    this.retainPools();
+    // With no healthy instance left, keep the service's routes (answering 503) until it leaves the registry.
+    if (snapshot.instances.length === 0) return;
+    const specs = announcedRoutes(snapshot.instances, this.deps.defaults, (service, instance, reason) => {
+      this.deps.logger.warn({ service, instance, reason }, 'gateway: skipped an invalid route announcement');
+    });
+    const text = JSON.stringify(specs);
+    if (this.announced.get(upstream.service)?.text === text) return;
+    this.announced.set(upstream.service, { text, specs });
+    this.rebuild();
+  }
+
+  private retainPools(): void {
+    const inUse = new Set<string>();
+    for (const upstream of this.upstreams.values()) for (const origin of upstream.originsInUse) inUse.add(origin);
+    this.deps.pools.retain(inUse);
+  }
+
+  private rebuild(): void {
+    const services = [...this.announced.keys()].sort();
+    const specs = [...this.deps.fileRoutes, ...services.flatMap((service) => this.announced.get(service)?.specs ?? [])];
+    const routes: Route[] = [];
+    const byId = new Map<string, Route>();
+    const keys = new Map<string, RouteSpec>();
+    for (const spec of specs) {
+      const key = routeKey(spec);
+      const winner = keys.get(key);
+      if (winner) {
+        this.deps.logger.warn({ route: key, service: spec.service, winner: winner.service, source: winner.source }, 'gateway: route shadowed by an earlier one');
+        continue;
+      }
+      keys.set(key, spec);
+      const route = this.routeFor(key, spec);
+      byId.set(JSON.stringify(spec), route);
+      routes.push(route);
+    }
+    this.routesById = byId;
+    this.current = new RouteTable(routes, (route, method, reason) => {
+      this.deps.logger.warn({ route: route.key, method, reason }, 'gateway: route overlaps an earlier one; the earlier one wins');
+    });
+  }
+
+  /** Reuses an unchanged route so its balancer keeps its state across rebuilds. */
+  private routeFor(key: string, spec: RouteSpec): Route {
+    const upstream = this.upstreams.get(spec.service) ?? new Upstream(spec.service, this.deps.pools);
+    const previous = this.routesById.get(JSON.stringify(spec));
+    if (previous?.upstream === upstream) return previous;
+    return { key, spec, upstream, balancer: this.deps.createBalancer(spec.balancer), recorder: this.deps.metrics.recorder(key, spec.service) };
+  }
+}

@@ -1,0 +1,78 @@
+import FindMyWay from 'find-my-way';
+import type { Balancer } from '@meshway/balancing';
+import { HTTP_METHODS, type HttpMethod } from '@meshway/discovery';
+import { GatewayError } from '../gateway.errors.js';
+import type { RouteRecorder } from '../metrics/gateway.metrics.js';
+import type { Upstream } from '../upstream/upstream.js';
+import type { RouteSpec } from './route.spec.js';
+
+/** A route as the hot path uses it: its spec, and the live objects it needs per request. */
+export interface Route {
+  /** `METHODS host/path`, unique in a table; the `route` metric label. */
+  readonly key: string;
+  readonly spec: RouteSpec;
+  readonly upstream: Upstream;
+  readonly balancer: Balancer;
+  readonly recorder: RouteRecorder;
+}
+
+export interface RouteMatch {
+  readonly route: Route;
+  readonly params: Readonly<Record<string, string | undefined>>;
+}
+
+/** A route that lost to an earlier one (file routes come first) on some method. */
+export type ShadowedRouteListener = (route: Route, method: HttpMethod, reason: string) => void;
+
+const noop = (): undefined => undefined;
+
+/** `/api/users/*` matches `/api/users` too: a final `*` is zero or more segments. */
+function patternsOf(path: string): string[] {
+  if (!path.endsWith('/*')) return [path];
+  const base = path.slice(0, -2);
+  return [base === '' ? '/' : base, path];
+}
+
+/**
+ * An immutable routing table (find-my-way radix tree). Rebuilt whole when routes change, and swapped
+ * in one assignment, so a request never sees half a table.
+ */
+export class RouteTable {
+  private readonly router = FindMyWay({ caseSensitive: true, maxParamLength: 500 });
+
+  constructor(
+    readonly routes: readonly Route[],
+    onShadowed: ShadowedRouteListener = noop,
+  ) {
+    for (const route of routes) this.register(route, onShadowed);
+    this.router.compile();
+  }
+
+  private register(route: Route, onShadowed: ShadowedRouteListener): void {
+    const { spec } = route;
+    const options = spec.host === undefined ? {} : { constraints: { host: spec.host } };
+    for (const method of spec.methods.length === 0 ? HTTP_METHODS : spec.methods) {
+      for (const pattern of patternsOf(spec.path)) {
+        try {
+          this.router.on(method, pattern, options, noop, route);
+        } catch (error) {
+          onShadowed(route, method, (error as Error).message);
+        }
+      }
+    }
+  }
+
+  /** Finds the route for a request, or throws 405 (path known, method not) / 404. */
+  match(method: string, host: string | undefined, path: string): RouteMatch {
+    const constraints = host === undefined ? undefined : { host };
+    const found = this.router.find(method as HttpMethod, path, constraints);
+    if (found) return { route: found.store as Route, params: found.params };
+    const allowed = HTTP_METHODS.filter((m) => m !== method && this.router.find(m, path, constraints) !== null);
+    if (allowed.length > 0) {
+      throw new GatewayError('MESHWAY_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`, {
+        headers: { allow: allowed.join(', ') },
+      });
+    }
+    throw new GatewayError('MESHWAY_NO_ROUTE', `No route for ${method} ${path}.`);
+  }
+}

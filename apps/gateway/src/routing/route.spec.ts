@@ -1,0 +1,37 @@
+import type { BalancerName } from '@meshway/balancing';
+import type { HttpMethod, Transport } from '@meshway/discovery';
+
+/** Where a route came from; file routes win over announced ones on the same method, host and path. */
+export type RouteSource = 'file' | 'announced';
+
+/** Per-route settings a route may leave out; the gateway's defaults fill them in. */
+export interface RouteDefaults {
+  readonly balancer: BalancerName;
+  /** Time allowed for the upstream's response headers, ms. */
+  readonly timeoutMs: number;
+  /** Largest request body accepted, bytes. */
+  readonly bodyLimitBytes: number;
+}
+
+/** One route, fully specified: how a request is matched and where it goes. */
+export interface RouteSpec extends RouteDefaults {
+  readonly source: RouteSource;
+  /** Public path: literal segments, `:name` parameters and a final `*` (zero or more segments). */
+  readonly path: string;
+  /** Accepted methods; empty means any. */
+  readonly methods: readonly HttpMethod[];
+  /** Host name (without port) this route is limited to; undefined means any host. */
+  readonly host: string | undefined;
+  /** Upstream service name in discovery. */
+  readonly service: string;
+  readonly transport: Transport;
+  /** NATS subject (message pattern) for `nats` routes. */
+  readonly subject: string | undefined;
+  /** Prefix removed from the path before forwarding, e.g. `/api`. */
+  readonly stripPrefix: string | undefined;
+}
+
+/** Identity of a route for conflicts and metrics: `GET,POST host/path` or `* /path`. */
+export function routeKey(spec: Pick<RouteSpec, 'methods' | 'host' | 'path'>): string {
+  return `${spec.methods.length === 0 ? '*' : spec.methods.join(',')} ${spec.host ?? ''}${spec.path}`;
+}

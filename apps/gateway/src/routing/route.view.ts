@@ -1,0 +1,36 @@
+import type { Route } from './route-table.js';
+
+/** A route as `GET /routes` shows it. */
+export interface RouteView {
+  readonly route: string;
+  readonly source: string;
+  readonly methods: readonly string[];
+  readonly host: string | null;
+  readonly path: string;
+  readonly service: string;
+  readonly transport: string;
+  readonly subject: string | null;
+  readonly stripPrefix: string | null;
+  readonly balancer: string;
+  readonly timeoutMs: number;
+  readonly bodyLimitBytes: number;
+  readonly instances: readonly { readonly id: string; readonly address: string; readonly port: number; readonly weight: number; readonly version: string | null }[];
+}
+
+export function describeRoutes(routes: readonly Route[]): RouteView[] {
+  return routes.map(({ key, spec, upstream }) => ({
+    route: key,
+    source: spec.source,
+    methods: spec.methods.length === 0 ? ['*'] : spec.methods,
+    host: spec.host ?? null,
+    path: spec.path,
+    service: spec.service,
+    transport: spec.transport,
+    subject: spec.subject ?? null,
+    stripPrefix: spec.stripPrefix ?? null,
+    balancer: spec.balancer,
+    timeoutMs: spec.timeoutMs,
+    bodyLimitBytes: spec.bodyLimitBytes,
+    instances: upstream.instances.map((i) => ({ id: i.id, address: i.address, port: i.port, weight: i.weight, version: i.version ?? null })),
+  }));
+}

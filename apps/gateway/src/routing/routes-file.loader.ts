@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { BALANCER_NAMES } from '@meshway/balancing';
+import { encodeRoutes, HTTP_METHODS } from '@meshway/discovery';
+import { GatewayConfigError } from '../gateway.errors.js';
+import type { RouteDefaults, RouteSpec } from './route.spec.js';
+
+const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+
+const positiveInt = z.custom<number>((v) => Number.isInteger(v) && (v as number) > 0, {
+  error: (issue) => `expected a positive integer, got ${show(issue.input)}`,
+});
+
+const pathPrefix = z.string().regex(/^\/[^\s?#]*$/, { error: (issue) => `expected a path starting with "/", got ${show(issue.input)}` });
+
+const defaultsSchema = z
+  .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional() })
+  .strict();
+
+const routeSchema = z
+  .object({
+    path: z.string(),
+    methods: z.array(z.enum(HTTP_METHODS)).optional(),
+    host: z.string().regex(/^[A-Za-z0-9.-]+$/, { error: (issue) => `expected a host name without port, got ${show(issue.input)}` }).optional(),
+    service: z.string().min(1),
+    transport: z.enum(['http', 'nats']).optional(),
+    subject: z.string().optional(),
+    stripPrefix: pathPrefix.optional(),
+    balancer: z.enum(BALANCER_NAMES).optional(),
+    timeoutMs: positiveInt.optional(),
+    bodyLimitBytes: positiveInt.optional(),
+  })
+  .strict()
+  .superRefine((route, ctx) => {
+    try {
+      // The announcement grammar is the one route grammar: same checks for paths, methods and subjects.
+      encodeRoutes([{ methods: route.methods ?? [], path: route.path, ...(route.subject ? { subject: route.subject } : {}) }]);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: (error as Error).message });
+    }
+    if (route.transport === 'nats' && route.subject === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: 'expected a NATS subject for transport "nats", got nothing' });
+    }
+    if (route.transport === 'http' && route.subject !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: 'a subject only applies to transport "nats"' });
+    }
+  });
+
+const fileSchema = z.object({ defaults: defaultsSchema.optional(), routes: z.array(routeSchema) }).strict();
+
+type RoutesFile = z.infer<typeof fileSchema>;
+
+function describeIssue(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}, got ${show(issue.input)}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show(issue.input)}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    default:
+      return undefined as unknown as string;
+  }
+}
+
+/** `['routes', 2, 'timeoutMs']` → `routes[2].timeoutMs`. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(file)';
+}
+
+/** Validates a parsed routes document; throws MESHWAY_GATEWAY_INVALID_CONFIG naming every bad field. */
+export function parseRoutesDocument(document: unknown, defaults: RouteDefaults, origin = 'routes file'): RouteSpec[] {
+  const result = fileSchema.safeParse(document, { error: describeIssue });
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
+    throw new GatewayConfigError(`Invalid ${origin}:\n  ${lines.join('\n  ')}`);
+  }
+  return toSpecs(result.data, defaults);
+}
+
+function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] {
+  const defaults = { ...gatewayDefaults, ...file.defaults };
+  return file.routes.map((route) => ({
+    source: 'file',
+    path: route.path,
+    methods: route.methods ?? [],
+    host: route.host?.toLowerCase(),
+    service: route.service,
+    transport: route.transport ?? (route.subject === undefined ? 'http' : 'nats'),
+    subject: route.subject,
+    stripPrefix: route.stripPrefix,
+    balancer: route.balancer ?? defaults.balancer,
+    timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
+    bodyLimitBytes: route.bodyLimitBytes ?? defaults.bodyLimitBytes,
+  }));
+}
+
+/** Reads a YAML (`.yaml`/`.yml`) or JSON routes file. */
+export async function loadRoutesFile(file: string, defaults: RouteDefaults): Promise<RouteSpec[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new GatewayConfigError(`Cannot read routes file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let document: unknown;
+  try {
+    document = ['.yaml', '.yml'].includes(extname(file).toLowerCase()) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new GatewayConfigError(`Routes file ${file} is not valid ${extname(file).slice(1).toUpperCase() || 'JSON'}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseRoutesDocument(document, defaults, `routes file ${file}`);
+}

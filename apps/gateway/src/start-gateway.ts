@@ -1,0 +1,70 @@
+import type { NestApplicationOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { GatewayConfigError } from './gateway.errors.js';
+import { Gateway } from './gateway.js';
+import { GatewayModule } from './gateway.module.js';
+import { resolveOptions, type GatewayOptions, type ResolvedGatewayOptions } from './gateway.options.js';
+import { parseRoutesDocument, loadRoutesFile } from './routing/routes-file.loader.js';
+import type { RouteSpec } from './routing/route.spec.js';
+
+/** A started gateway. */
+export interface RunningGateway {
+  /** `http://host:port` of the public (proxy) listener. */
+  readonly url: string;
+  /** `http://host:port` of the admin API. */
+  readonly adminUrl: string;
+  readonly gateway: Gateway;
+  readonly app: NestFastifyApplication;
+  /** Drains in-flight requests (up to `drainTimeoutMs`), then releases everything the gateway opened. */
+  close(): Promise<void>;
+}
+
+async function fileRoutes(options: ResolvedGatewayOptions): Promise<RouteSpec[]> {
+  const fromFile = options.routesFile === undefined ? [] : await loadRoutesFile(options.routesFile, options.defaults);
+  const inline = options.routes.length === 0 ? [] : parseRoutesDocument({ routes: options.routes }, options.defaults, 'inline routes');
+  return [...fromFile, ...inline];
+}
+
+async function connectNats(options: ResolvedGatewayOptions): Promise<NatsConnection | undefined> {
+  if (!options.nats) return undefined;
+  try {
+    return await connect({ servers: [...options.nats.servers], name: 'meshway-gateway', maxReconnectAttempts: -1 });
+  } catch (error) {
+    throw new GatewayConfigError(`Cannot connect to NATS at ${options.nats.servers.join(', ')}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function urlOf(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/**
+ * Starts a gateway: validates options and routes (failing fast with the field named), connects NATS
+ * when asked, opens the proxy port and the admin port. Port 0 picks free ports (tests).
+ */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const resolved = resolveOptions(options);
+  const routes = await fileRoutes(resolved);
+  const nats = await connectNats(resolved);
+  const gateway = new Gateway(resolved, routes, nats);
+  // Nest declares its options as a class; Readonly<> says only the literal's fields matter.
+  const nestOptions: Readonly<NestApplicationOptions> = { logger: false, abortOnError: false };
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(gateway), new FastifyAdapter(), nestOptions);
+  try {
+    await app.listen(resolved.adminPort, resolved.host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const adminAddress = app.getHttpServer().address() as { port: number };
+  return {
+    url: urlOf(resolved.host, gateway.port),
+    adminUrl: urlOf(resolved.host, adminAddress.port),
+    gateway,
+    app,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Pool } from 'undici';
+import type { ServiceInstance } from '@meshway/discovery';
+import type { PoolRegistry } from './pool.registry.js';
+
+/** Where an HTTP request to one instance goes. */
+export interface HttpTarget {
+  readonly instance: ServiceInstance;
+  readonly pool: Pool;
+  /** `address:port`, sent as the upstream `Host`. */
+  readonly authority: string;
+}
+
+/** The healthy instances of one service, as discovery last reported them, with their connection pools. */
+export class Upstream {
+  private current: readonly ServiceInstance[] = [];
+  private http: readonly ServiceInstance[] = [];
+  private targets = new Map<ServiceInstance, HttpTarget>();
+  private origins = new Set<string>();
+
+  constructor(
+    readonly service: string,
+    private readonly pools: PoolRegistry,
+  ) {}
+
+  get instances(): readonly ServiceInstance[] {
+    return this.current;
+  }
+
+  /** The instances reached over HTTP (the balancer's choices for an HTTP route). */
+  get httpInstances(): readonly ServiceInstance[] {
+    return this.http;
+  }
+
+  /** Origins this upstream's HTTP instances use (to know which pools may close). */
+  get originsInUse(): ReadonlySet<string> {
+    return this.origins;
+  }
+
+  update(instances: readonly ServiceInstance[]): void {
+    const targets = new Map<ServiceInstance, HttpTarget>();
+    const origins = new Set<string>();
+    for (const instance of instances) {
+      if (instance.transport !== 'http') continue;
+      const host = instance.address.includes(':') ? `[${instance.address}]` : instance.address;
+      const authority = `${host}:${instance.port}`;
+      const origin = `http://${authority}`;
+      origins.add(origin);
+      targets.set(instance, { instance, pool: this.pools.get(origin), authority });
+    }
+    this.current = instances;
+    this.http = instances.filter((instance) => instance.transport === 'http');
+    this.targets = targets;
+    this.origins = origins;
+  }
+
+  target(instance: ServiceInstance): HttpTarget | undefined {
+    return this.targets.get(instance);
+  }
+}
