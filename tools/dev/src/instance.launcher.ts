@@ -1,0 +1,115 @@
+import type { Clock } from '@meshway/clock';
+import { DevError, DevErrorCode } from './dev.errors.js';
+import { waitForHealth } from './health.waiter.js';
+import { httpProbe } from './http.probe.js';
+import { describeExit, type ManagedChild } from './managed.child.js';
+import type { PlatformEnv } from './platform.env.js';
+import { LOCALHOST } from './port.allocator.js';
+import type { ProcessSupervisor } from './process.supervisor.js';
+import type { PlannedInstance } from './start.plan.js';
+
+/** Everything needed to launch instances and wait for their health. */
+export interface LaunchContext {
+  readonly supervisor: ProcessSupervisor;
+  readonly env: PlatformEnv;
+  readonly parentEnv: NodeJS.ProcessEnv;
+  readonly rootDir: string;
+  readonly color: boolean;
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+}
+
+/** A planned instance, with its port when it is a service. */
+export interface LaunchedInstance {
+  readonly planned: PlannedInstance;
+  readonly port: number | undefined;
+  readonly healthUrl: string;
+}
+
+/** `node [--import swc] <entry>`: TypeScript entries go through swc (no typecheck), plain JS runs as is. */
+export function nodeArgs(entry: string): string[] {
+  const swc = /\.[cm]?tsx?$/.test(entry) ? ['--import', '@swc-node/register/esm-register'] : [];
+  return ['--conditions=@meshway/source', ...swc, entry];
+}
+
+/** The env contract, plus PORT/HOST for a service instance. */
+export function childEnv(ctx: LaunchContext, port: number | undefined): NodeJS.ProcessEnv {
+  const color = ctx.color && ctx.parentEnv.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {};
+  const own = port === undefined ? {} : { PORT: String(port), HOST: LOCALHOST };
+  return { ...ctx.parentEnv, ...color, ...ctx.env.vars, ...own };
+}
+
+/**
+ * Spawns the instances of one stage together and resolves once all answer health. The first to exit or
+ * time out aborts the others and rejects (`MESHWAY_DEV_EXITED_DURING_START` / `MESHWAY_DEV_HEALTH_TIMEOUT`,
+ * with its last lines); `signal` aborting rejects with `MESHWAY_DEV_INTERRUPTED`.
+ */
+export async function launchStage(
+  ctx: LaunchContext,
+  stage: number,
+  instances: readonly LaunchedInstance[],
+  signal: AbortSignal | undefined,
+): Promise<Map<string, number>> {
+  const stageAbort = new AbortController();
+  const onAbort = (): void => {
+    stageAbort.abort(new DevError(DevErrorCode.Interrupted, 'Start interrupted: stopping what was started.'));
+  };
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const children = instances.map((instance) => spawnInstance(ctx, stage, instance));
+    const waits = instances.map(async (instance, i) => {
+      const child = children[i];
+      if (!child) throw new Error('no child for instance');
+      return [instance.planned.name, await waitReady(ctx, child, instance.healthUrl, stageAbort)] as const;
+    });
+    return new Map(await Promise.all(waits));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    stageAbort.abort(new Error('stage finished'));
+  }
+}
+
+function spawnInstance(ctx: LaunchContext, stage: number, instance: LaunchedInstance): ManagedChild {
+  const { component } = instance.planned;
+  return ctx.supervisor.spawn({
+    name: instance.planned.name,
+    stage,
+    command: process.execPath,
+    args: nodeArgs(component.entry),
+    cwd: ctx.rootDir,
+    env: childEnv(ctx, instance.port),
+  });
+}
+
+/** Health-polls one child; its exit, a sibling's failure or an interrupt ends the wait. Resolves ms waited. */
+async function waitReady(ctx: LaunchContext, child: ManagedChild, url: string, stageAbort: AbortController): Promise<number> {
+  void child.exited.then((exit) => {
+    const error = new DevError(DevErrorCode.ExitedDuringStart, `${child.name} ${describeExit(exit)} before it was healthy.`, {
+      component: child.name,
+      lastLines: exit.lastLines,
+    });
+    stageAbort.abort(error);
+  });
+  try {
+    return await waitForHealth(url, {
+      clock: ctx.clock,
+      probe: httpProbe,
+      timeoutMs: ctx.timeoutMs,
+      intervalMs: ctx.intervalMs,
+      attemptTimeoutMs: 2_000,
+      signal: stageAbort.signal,
+      component: child.name,
+    });
+  } catch (error) {
+    const reason: unknown = stageAbort.signal.aborted ? stageAbort.signal.reason : error;
+    if (reason instanceof DevError && reason.code === DevErrorCode.HealthTimeout) {
+      const withLines = new DevError(reason.code, reason.message, { component: child.name, lastLines: child.lastLines() });
+      stageAbort.abort(withLines);
+      throw withLines;
+    }
+    stageAbort.abort(reason);
+    throw reason;
+  }
+}
