@@ -1,3 +1,11 @@
+export { MeshClient } from './mesh-client.js';
+export { type MeshClientOptions, MESH_CLIENT_DEFAULTS } from './mesh-client.options.js';
+export { type CallOptions, type MeshResponse } from './mesh-call.js';
+export { type HttpPoolOptions } from './http.caller.js';
+export { type NatsSource } from './nats.caller.js';
+export { type TransportLogger } from './transport.logger.js';
+export { encodeNestRequest, decodeNestReply, type NestReply } from './nest-nats.codec.js';
+export { detectTransport, parseNatsServer, TRANSPORT_MODES, type TransportMode, type DetectTransportOptions, type TransportChoice } from './transport.detect.js';
 export { type HttpRequestEnvelope, type HttpReplyEnvelope, isHttpReplyEnvelope, reply } from './http-envelope.js';
 export { MESH_HEADERS } from './mesh-headers.js';
 export { TransportError, TransportErrorCode } from './transport.errors.js';

@@ -14,22 +14,29 @@ export const TransportErrorCode = {
   NatsUnavailable: 'MESHWAY_NATS_UNAVAILABLE',
   /** A reply could not be decoded (→ 502). */
   BadReply: 'MESHWAY_BAD_REPLY',
-  /** An option given to MeshClient is invalid. */
+  /** An option given to MeshClient (or detectTransport) is invalid. */
   InvalidOptions: 'MESHWAY_TRANSPORT_INVALID_OPTIONS',
+  /** A call's arguments are invalid: bad target, a target for the other transport, a bad timeout (→ 500: a bug in the caller). */
+  InvalidCall: 'MESHWAY_INVALID_CALL',
+  /** The caller's AbortSignal fired before the answer came (→ 499 when a client went away). */
+  Aborted: 'MESHWAY_CALL_ABORTED',
 } as const;
 
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 
 export class TransportError extends Error {
   override readonly name = 'TransportError';
+  /** What the upstream sent with its error (a 5xx body, or a Nest `err` value), when it sent something. */
+  readonly body: unknown;
 
   constructor(
     readonly code: TransportErrorCode,
     message: string,
     /** HTTP status the upstream reported, when it reported one. */
     readonly status?: number,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { body?: unknown },
   ) {
     super(message, options);
+    this.body = options?.body;
   }
 }
