@@ -1,4 +1,5 @@
 export { FakeClock } from './fake-clock.js';
+export { LogCapture } from './log.capture.js';
 export { freePort } from './free-port.js';
 export { startNestApp, type StartNestAppOptions, type StartedNestApp } from './nest-app.starter.js';
 export { spawnProcess, stopAllProcesses, type ManagedProcess, type ProcessOptions, type ProcessExit } from './managed.process.js';

@@ -1,0 +1,128 @@
+import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogCapture, startNestApp, type StartedNestApp } from '@meshway/testing';
+import { Logger, LoggingModule, PinoLogger } from './index.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+@Controller()
+class OrdersController {
+  constructor(private readonly log: PinoLogger) {
+    log.setContext(OrdersController.name);
+  }
+
+  @Get('orders')
+  list(): { orders: string[] } {
+    this.log.info('listing orders');
+    return { orders: ['o-1'] };
+  }
+
+  @Post('orders')
+  async create(@Body() body: { item: string }): Promise<{ created: string }> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.log.info({ item: body.item }, 'creating order');
+    return { created: body.item };
+  }
+
+  @Get('health')
+  health(): string {
+    return 'ok';
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('kaboom');
+  }
+}
+
+function appModule(service: string, destination: LogCapture) {
+  @Module({ imports: [LoggingModule.forRoot({ service, destination, level: 'info' })], controllers: [OrdersController] })
+  class AppModule {}
+  return AppModule;
+}
+
+const capture = new LogCapture();
+let started: StartedNestApp;
+
+beforeAll(async () => {
+  started = await startNestApp(appModule('orders', capture), {
+    configure: (app) => {
+      app.useLogger(app.get(Logger));
+    },
+  });
+});
+
+afterAll(async () => {
+  await started.close();
+});
+
+describe('LoggingModule on a Nest Fastify app', () => {
+  it('tags every line of a request with its incoming x-request-id, echoes it, and redacts the token', async () => {
+    const response = await fetch(`${started.url}/orders`, { headers: { 'x-request-id': 'abc', authorization: 'Bearer secret' } });
+    expect(response.headers.get('x-request-id')).toBe('abc');
+    const lines = capture.where('requestId', 'abc');
+    expect(lines.map((l) => l['msg'])).toEqual(['listing orders', 'GET /orders 200']);
+    for (const line of lines) expect(line).toMatchObject({ service: 'orders', requestId: 'abc' });
+    expect(lines[0]).toMatchObject({ context: 'OrdersController' });
+    expect(lines[1]).toMatchObject({ req: { headers: { authorization: '[Redacted]' } }, res: { statusCode: 200 } });
+    expect(capture.text()).not.toContain('secret');
+  });
+
+  it('gives a request without an id a UUID, in its lines and in the response', async () => {
+    const response = await fetch(`${started.url}/orders`);
+    const id = response.headers.get('x-request-id');
+    expect(id).toMatch(UUID);
+    expect(capture.where('requestId', id).map((l) => l['msg'])).toEqual(['listing orders', 'GET /orders 200']);
+  });
+
+  it('replaces an unsafe incoming id with a UUID', async () => {
+    const response = await fetch(`${started.url}/orders`, { headers: { 'x-request-id': 'x'.repeat(129) } });
+    expect(response.headers.get('x-request-id')).toMatch(UUID);
+  });
+
+  it('keeps the request id in lines logged after the body is read and after an await', async () => {
+    await fetch(`${started.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'post-1' },
+      body: JSON.stringify({ item: 'tea' }),
+    });
+    expect(capture.where('requestId', 'post-1').map((l) => l['msg'])).toEqual(['creating order', 'POST /orders 201']);
+  });
+
+  it('adds traceId and spanId from a valid traceparent', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await fetch(`${started.url}/orders`, { headers: { 'x-request-id': 'traced', traceparent } });
+    for (const line of capture.where('requestId', 'traced')) {
+      expect(line).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' });
+    }
+    await fetch(`${started.url}/orders`, { headers: { 'x-request-id': 'untraced', traceparent: 'nonsense' } });
+    expect(capture.where('requestId', 'untraced')[0]).not.toHaveProperty('traceId');
+  });
+
+  it('logs a failed request at error level with its id', async () => {
+    const response = await fetch(`${started.url}/boom`, { headers: { 'x-request-id': 'boom-1' } });
+    expect(response.status).toBe(500);
+    const last = capture.where('requestId', 'boom-1').at(-1);
+    expect(last).toMatchObject({ level: 'error', msg: 'GET /boom 500 failed' });
+  });
+
+  it('does not log finished /health requests', async () => {
+    await fetch(`${started.url}/health`, { headers: { 'x-request-id': 'probe' } });
+    expect(capture.where('requestId', 'probe')).toEqual([]);
+  });
+
+  it('keeps two apps in one process apart: each request line goes to its own app', async () => {
+    const other = new LogCapture();
+    const second = await startNestApp(appModule('billing', other));
+    try {
+      await fetch(`${second.url}/orders`, { headers: { 'x-request-id': 'second-app' } });
+      expect(other.where('requestId', 'second-app').map((l) => [l['service'], l['msg']])).toEqual([
+        ['billing', 'listing orders'],
+        ['billing', 'GET /orders 200'],
+      ]);
+      expect(capture.where('requestId', 'second-app')).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
