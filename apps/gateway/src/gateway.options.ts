@@ -3,7 +3,7 @@ import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock
 import type { DiscoverySource } from '@meshway/discovery';
 import { GatewayConfigError } from './gateway.errors.js';
 import { silentLogger, type GatewayLogger } from './gateway.logger.js';
-import type { RouteDefaults } from './routing/route.spec.js';
+import type { RouteDefaults } from './routing/route.definition.js';
 
 /** Options of {@link startGateway}; everything but `discovery` has a default. */
 export interface GatewayOptions {
@@ -19,8 +19,11 @@ export interface GatewayOptions {
   readonly routesFile?: string;
   /** Routes given inline, in the routes file's `routes` format (merged after the file's). */
   readonly routes?: readonly unknown[];
-  /** NATS servers for NATS routes; without them NATS routes answer 503 MESHWAY_NATS_UNAVAILABLE. */
-  readonly nats?: { readonly servers: string | readonly string[] };
+  /**
+   * NATS servers for NATS routes; without them NATS routes answer 503 MESHWAY_NATS_UNAVAILABLE.
+   * `required: false` starts the gateway anyway (with a warning) when NATS does not answer.
+   */
+  readonly nats?: { readonly servers: string | readonly string[]; readonly required?: boolean };
   /** Route settings used when a route (announced ones always) leaves them out. */
   readonly defaults?: Partial<RouteDefaults>;
   /** Longest wait for in-flight requests on shutdown, ms. Default 10,000. */
@@ -38,7 +41,7 @@ export interface GatewayOptions {
 
 export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults'>> {
   readonly routesFile: string | undefined;
-  readonly nats: { readonly servers: readonly string[] } | undefined;
+  readonly nats: { readonly servers: readonly string[]; readonly required: boolean } | undefined;
   readonly defaults: RouteDefaults;
 }
 
@@ -86,7 +89,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     host: options.host ?? GATEWAY_DEFAULTS.host,
     routesFile: options.routesFile,
     routes: options.routes ?? [],
-    nats: servers === undefined ? undefined : { servers },
+    nats: servers === undefined ? undefined : { servers, required: options.nats?.required ?? true },
     defaults: routeDefaults(options.defaults),
     drainTimeoutMs: integer('drainTimeoutMs', options.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs, 0, 3_600_000),
     maxHeaderSize: integer('maxHeaderSize', options.maxHeaderSize ?? GATEWAY_DEFAULTS.maxHeaderSize, 1_024, 1_048_576),

@@ -10,7 +10,7 @@ import { ProxyServer } from './proxy/proxy.server.js';
 import { RequestHandler } from './proxy/request.handler.js';
 import { WebSocketForwarder } from './proxy/websocket.forwarder.js';
 import { RouteCatalog } from './routing/route-catalog.js';
-import type { RouteSpec } from './routing/route.spec.js';
+import type { RouteSpec } from './routing/route.definition.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
 import { PoolRegistry } from './upstream/pool.registry.js';
 

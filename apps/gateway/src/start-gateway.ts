@@ -7,7 +7,7 @@ import { Gateway } from './gateway.js';
 import { GatewayModule } from './gateway.module.js';
 import { resolveOptions, type GatewayOptions, type ResolvedGatewayOptions } from './gateway.options.js';
 import { parseRoutesDocument, loadRoutesFile } from './routing/routes-file.loader.js';
-import type { RouteSpec } from './routing/route.spec.js';
+import type { RouteSpec } from './routing/route.definition.js';
 
 /** A started gateway. */
 export interface RunningGateway {
@@ -32,7 +32,10 @@ async function connectNats(options: ResolvedGatewayOptions): Promise<NatsConnect
   try {
     return await connect({ servers: [...options.nats.servers], name: 'meshway-gateway', maxReconnectAttempts: -1 });
   } catch (error) {
-    throw new GatewayConfigError(`Cannot connect to NATS at ${options.nats.servers.join(', ')}: ${(error as Error).message}`, { cause: error });
+    const message = `Cannot connect to NATS at ${options.nats.servers.join(', ')}: ${(error as Error).message}`;
+    if (options.nats.required) throw new GatewayConfigError(message, { cause: error });
+    options.logger.warn({}, `gateway: ${message}; NATS routes will answer 503`);
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { decodeRoutes, META, type ServiceInstance } from '@meshway/discovery';
-import { routeKey, type RouteDefaults, type RouteSpec } from './route.spec.js';
+import { routeKey, type RouteDefaults, type RouteSpec } from './route.definition.js';
 
 /** Reports an announcement the gateway skipped, and why. */
 export type InvalidAnnouncementListener = (service: string, instanceId: string, reason: string) => void;

@@ -5,7 +5,7 @@ import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
 import type { PoolRegistry } from '../upstream/pool.registry.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
-import { routeKey, type RouteDefaults, type RouteSpec } from './route.spec.js';
+import { routeKey, type RouteDefaults, type RouteSpec } from './route.definition.js';
 import { RouteTable, type Route } from './route-table.js';
 
 export interface RouteCatalogDeps {

@@ -4,7 +4,7 @@ import { HTTP_METHODS, type HttpMethod } from '@meshway/discovery';
 import { GatewayError } from '../gateway.errors.js';
 import type { RouteRecorder } from '../metrics/gateway.metrics.js';
 import type { Upstream } from '../upstream/upstream.js';
-import type { RouteSpec } from './route.spec.js';
+import type { RouteSpec } from './route.definition.js';
 
 /** A route as the hot path uses it: its spec, and the live objects it needs per request. */
 export interface Route {

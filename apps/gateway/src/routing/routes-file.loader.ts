@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BALANCER_NAMES } from '@meshway/balancing';
 import { encodeRoutes, HTTP_METHODS } from '@meshway/discovery';
 import { GatewayConfigError } from '../gateway.errors.js';
-import type { RouteDefaults, RouteSpec } from './route.spec.js';
+import type { RouteDefaults, RouteSpec } from './route.definition.js';
 
 const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { fields, loadConfig, platformSchema } from '@meshway/config';
+
+/** The gateway's settings: the platform's shared keys plus its own `GATEWAY_*` keys. */
+export const gatewaySchema = platformSchema
+  .pick({ GATEWAY_PORT: true, GATEWAY_ADMIN_PORT: true, CONSUL_HTTP_ADDR: true, CONSUL_HTTP_TOKEN: true, NATS_URL: true, MESHWAY_TRANSPORT: true, LOG_LEVEL: true })
+  .extend({
+    /** Interface both ports bind to; `0.0.0.0` to serve other hosts. */
+    GATEWAY_HOST: fields.text('127.0.0.1'),
+    /** YAML or JSON routes file; routes services announce in the registry need none. */
+    GATEWAY_ROUTES_FILE: fields.optionalText(),
+    /** Longest wait for in-flight requests on SIGTERM, ms. */
+    GATEWAY_DRAIN_TIMEOUT_MS: fields.int({ min: 0, max: 3_600_000, default: 10_000 }),
+    /** Route timeout when a route sets none, ms. */
+    GATEWAY_DEFAULT_TIMEOUT_MS: fields.int({ min: 1, max: 3_600_000, default: 30_000 }),
+    /** Request body limit when a route sets none, bytes. */
+    GATEWAY_BODY_LIMIT_BYTES: fields.int({ min: 1, max: 2 ** 40, default: 1_048_576 }),
+    /** `consul` (the registry at CONSUL_HTTP_ADDR) or `static` (GATEWAY_STATIC_UPSTREAMS, for setups without a registry). */
+    GATEWAY_DISCOVERY: fields.oneOf(['consul', 'static'], 'consul'),
+    /** For static discovery: `service=host:port host:port;other=host:port`. */
+    GATEWAY_STATIC_UPSTREAMS: fields.optionalText(),
+  });
+
+export type GatewayConfig = z.infer<typeof gatewaySchema>;
+
+/** Reads and validates the gateway's settings; throws one ConfigError listing every bad value. */
+export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>> = process.env): GatewayConfig {
+  return loadConfig(gatewaySchema, { env });
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { ConsulDiscovery, StaticDiscovery, type DiscoverySource } from '@meshway/discovery';
+import { createLogger } from '@meshway/logging';
+import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config.js';
+import { parseStaticUpstreams } from './config/static-upstreams.parser.js';
+import type { GatewayLogger } from './gateway.logger.js';
+import { startGateway } from './start-gateway.js';
+
+function discoveryFor(config: GatewayConfig, logger: GatewayLogger): DiscoverySource {
+  if (config.GATEWAY_DISCOVERY === 'static') return new StaticDiscovery(parseStaticUpstreams(config.GATEWAY_STATIC_UPSTREAMS ?? ''));
+  return new ConsulDiscovery({ addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN ? { token: config.CONSUL_HTTP_TOKEN } : {}), logger });
+}
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  const discovery = discoveryFor(config, logger);
+  const gateway = await startGateway({
+    discovery,
+    port: config.GATEWAY_PORT,
+    adminPort: config.GATEWAY_ADMIN_PORT,
+    host: config.GATEWAY_HOST,
+    ...(config.GATEWAY_ROUTES_FILE ? { routesFile: config.GATEWAY_ROUTES_FILE } : {}),
+    ...(config.MESHWAY_TRANSPORT === 'http' ? {} : { nats: { servers: config.NATS_URL, required: config.MESHWAY_TRANSPORT === 'nats' } }),
+    defaults: { timeoutMs: config.GATEWAY_DEFAULT_TIMEOUT_MS, bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES },
+    drainTimeoutMs: config.GATEWAY_DRAIN_TIMEOUT_MS,
+    logger,
+  });
+  logger.info({ url: gateway.url, adminUrl: gateway.adminUrl, discovery: config.GATEWAY_DISCOVERY }, `gateway: listening on ${gateway.url} (admin ${gateway.adminUrl})`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'gateway: draining');
+    void gateway
+      .close()
+      .then(() => discovery.close())
+      .then(() => process.exit(0), (error: unknown) => {
+        logger.error({ err: error }, 'gateway: shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => { stop('SIGTERM'); });
+  process.once('SIGINT', () => { stop('SIGINT'); });
+}
+
+main().catch((error: unknown) => {
+  // Boot errors (bad config, bad routes file, port taken) name the problem; no stack needed for those.
+  const coded = error as { code?: string; message?: string };
+  process.stderr.write(`gateway: failed to start: ${coded.code ? `[${coded.code}] ` : ''}${coded.message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+  json<T = unknown>(): T;
+}
+
+export interface TestRequest {
+  readonly method?: string;
+  readonly headers?: Record<string, string | number | string[]>;
+  readonly body?: string | Buffer;
+}
+
+/** A plain node:http request (fetch refuses hop-by-hop headers, which specs must send). No keep-alive. */
+export function send(url: string, init: TestRequest = {}): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+      });
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
