@@ -13,10 +13,14 @@ export interface TestRequest {
   readonly body?: string | Buffer;
 }
 
-/** A plain node:http request (fetch refuses hop-by-hop headers, which specs must send). No keep-alive. */
+/**
+ * A plain node:http request: fetch refuses hop-by-hop headers, and a URL object would resolve `..`
+ * segments that specs must send as they are. No keep-alive.
+ */
 export function send(url: string, init: TestRequest = {}): Promise<TestResponse> {
+  const [, hostname = '', port = '', path = '/'] = /^http:\/\/([^:/]+):(\d+)(.*)$/.exec(url) ?? [];
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
+    const req = httpRequest({ hostname, port, path, method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
