@@ -1,0 +1,27 @@
+import { BadRequestException, NotFoundException, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api-error.js';
+import { toApiError } from './api-error.filter.js';
+
+describe('toApiError: one error shape for whatever a handler throws', () => {
+  it('keeps an ApiError as it is', () => {
+    const error = new ApiError(404, 'USER_NOT_FOUND', 'No user with id "7"');
+    expect(toApiError(error)).toBe(error);
+  });
+
+  it.each<[unknown, number, string, string]>([
+    [new NotFoundException('Cannot GET /nowhere'), 404, 'NOT_FOUND', 'Cannot GET /nowhere'],
+    [new BadRequestException('bad'), 400, 'BAD_REQUEST', 'bad'],
+    [new PayloadTooLargeException('too big'), 413, 'PAYLOAD_TOO_LARGE', 'too big'],
+    [Object.assign(new Error('Unsupported Media Type: text/csv'), { statusCode: 415 }), 415, 'REQUEST_REJECTED', 'Unsupported Media Type: text/csv'],
+    [Object.assign(new Error("Body is not valid JSON but content-type is set to 'application/json'"), { statusCode: 400 }), 400, 'BAD_REQUEST', "Body is not valid JSON but content-type is set to 'application/json'"],
+    [new ServiceUnavailableException('draining'), 503, 'INTERNAL_ERROR', 'draining'],
+  ])('maps %o to %i %s', (thrown, status, code, message) => {
+    expect(toApiError(thrown)).toMatchObject({ status, code, message });
+  });
+
+  it('hides the internals of an unexpected error behind 500 INTERNAL_ERROR', () => {
+    expect(toApiError(new TypeError("Cannot read properties of undefined (reading 'x')"))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    expect(toApiError('a string')).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+  });
+});

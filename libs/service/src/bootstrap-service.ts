@@ -1,0 +1,127 @@
+import type { AddressInfo } from 'node:net';
+import { Logger as NestLogger, type NestApplicationOptions, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type NatsOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ServiceConfig } from '@meshway/config';
+import { MESHWAY_CONFIG } from '@meshway/config/nest';
+import { Logger } from '@meshway/logging';
+import { HealthChecks } from './health.checks.js';
+import { natsReadinessCheck } from './nats-readiness.check.js';
+import { ServiceError, ServiceErrorCode } from './service.errors.js';
+import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions } from './service.options.js';
+import { SERVICE_OPTIONS } from './service.tokens.js';
+
+/** A started service. `close()` drains HTTP and NATS and runs Nest's shutdown hooks; calling it twice is harmless. */
+export interface RunningService {
+  readonly app: NestFastifyApplication;
+  /** `http://host:port` of the HTTP listener (health, info, HTTP routes). */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A shutdown that takes longer than this is stuck; the process exits 1 rather than hang. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+function moduleOptions(app: NestFastifyApplication, options: ResolvedServiceOptions): ResolvedServiceOptions {
+  let fromModule: ResolvedServiceOptions;
+  try {
+    fromModule = app.get<unknown, ResolvedServiceOptions>(SERVICE_OPTIONS, { strict: false });
+  } catch (error) {
+    throw new ServiceError(ServiceErrorCode.ModuleMissing, `${options.name}: the app module must import MeshwayServiceModule.forRoot(...)`, { cause: error });
+  }
+  if (fromModule.name !== options.name || fromModule.transport !== options.transport) {
+    const given = `${options.name}/${options.transport}`;
+    const declared = `${fromModule.name}/${fromModule.transport}`;
+    throw new ServiceError(ServiceErrorCode.InvalidOptions, `bootstrapService was given ${given} but MeshwayServiceModule.forRoot declares ${declared}; pass the same options to both`);
+  }
+  return fromModule;
+}
+
+async function connectNats(app: NestFastifyApplication, options: ResolvedServiceOptions, config: ServiceConfig): Promise<() => void> {
+  const microservice = app.connectMicroservice<NatsOptions>(
+    // Reconnect forever: NATS restarts must not take the service down; /health reports 503 meanwhile.
+    { transport: Transport.NATS, options: { servers: [...config.NATS_URL], queue: options.name, name: options.name, maxReconnectAttempts: -1 } },
+    { inheritAppConfig: true },
+  );
+  const readiness = natsReadinessCheck(microservice.status, config.NATS_URL);
+  const remove = app.get(HealthChecks, { strict: false }).add('nats', readiness.check);
+  try {
+    await app.startAllMicroservices();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ServiceError(ServiceErrorCode.NatsUnavailable, `${options.name} could not connect to NATS at ${config.NATS_URL.join(',')}: ${why}`, { cause: error });
+  }
+  return () => {
+    readiness.stop();
+    remove();
+  };
+}
+
+function urlOf(app: NestFastifyApplication): { url: string; port: number } {
+  const address = app.getHttpServer().address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { url: `http://${host}:${address.port}`, port: address.port };
+}
+
+/** SIGTERM/SIGINT → graceful close, exit 0. Nest's own `enableShutdownHooks` re-raises the signal (exit 143), so we handle it here. */
+function exitOnSignals(close: () => Promise<void>, log: NestLogger): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.log(`${signal} received: closing`);
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  return () => {
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+  };
+}
+
+function startLine(options: ResolvedServiceOptions, config: ServiceConfig, url: string): string {
+  const transport = options.transport === 'nats' ? `nats at ${config.NATS_URL.join(',')}` : 'http';
+  return `${options.name} listening on ${url} (transport: ${transport})`;
+}
+
+/**
+ * Starts a Meshway service: Nest on Fastify with the pino logger, listening on `PORT`/`HOST` from config
+ * (PORT 0 → a free port); for `transport: 'nats'` also a Nest NATS microservice on `NATS_URL`, queue group = name.
+ * Fails with MESHWAY_SERVICE_NATS_UNAVAILABLE when NATS does not answer, and with the config error on bad env.
+ */
+export async function bootstrapService(appModule: Type<unknown>, options: ServiceOptions): Promise<RunningService> {
+  const given = resolveServiceOptions(options);
+  // Boot errors reject (no process.abort()); logs wait for the pino logger.
+  const nestOptions: Readonly<NestApplicationOptions> = { bufferLogs: true, abortOnError: false };
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, new FastifyAdapter(), nestOptions);
+  let stopNats = (): void => undefined;
+  try {
+    const resolved = moduleOptions(app, given);
+    app.useLogger(app.get(Logger));
+    const config = app.get<unknown, ServiceConfig>(MESHWAY_CONFIG, { strict: false });
+    if (resolved.transport === 'nats') stopNats = await connectNats(app, resolved, config);
+    await app.listen(config.PORT, config.HOST);
+    const { url, port } = urlOf(app);
+    const log = new NestLogger(resolved.name);
+    log.log(startLine(resolved, config, url));
+    let removeSignalHandlers = (): void => undefined;
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= app.close().finally(() => {
+        stopNats();
+        removeSignalHandlers();
+      }));
+    removeSignalHandlers = exitOnSignals(close, log);
+    return { app, url, port, close };
+  } catch (error) {
+    stopNats();
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+export { MeshwayServiceModule } from './meshway-service.module.js';
+export { bootstrapService, type RunningService } from './bootstrap-service.js';
+export { type ServiceOptions, type ResolvedServiceOptions, type ServiceTransport, SERVICE_TRANSPORTS, SERVICE_NAME_PATTERN, resolveServiceOptions } from './service.options.js';
+export { SERVICE_IDENTITY, SERVICE_OPTIONS } from './service.tokens.js';
+export { ServiceIdentity, type ServiceInfo } from './service.identity.js';
+export { HealthChecks, DEFAULT_CHECK_TIMEOUT_MS, type CheckResult, type ReadinessCheck, type ReadinessReport } from './health.checks.js';
+export { type HealthBody } from './health.controller.js';
+export { ApiError, ApiErrorCode, type ErrorBody, type FieldError } from './api-error.js';
+export { ApiErrorFilter, toApiError } from './api-error.filter.js';
+export { parseInput, fieldErrors } from './input.parser.js';
+export { ZodValidationPipe } from './zod-validation.pipe.js';
+export { HttpEnvelopePipe } from './http-envelope.pipe.js';
+export { packageVersion } from './package-version.js';
+export { ServiceError, ServiceErrorCode } from './service.errors.js';

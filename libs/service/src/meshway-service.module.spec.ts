@@ -1,0 +1,113 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { startNestApp, type StartedNestApp } from '@meshway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ApiError } from './api-error.js';
+import { HealthChecks } from './health.checks.js';
+import { MeshwayServiceModule } from './meshway-service.module.js';
+import type { ServiceOptions } from './service.options.js';
+import { ZodValidationPipe } from './zod-validation.pipe.js';
+
+const options: ServiceOptions = { name: 'billing', version: '1.4.0', transport: 'http' };
+const thingSchema = z.object({ name: z.string().min(1) });
+
+@Controller('things')
+class ThingsController {
+  @Post()
+  create(@Body(new ZodValidationPipe(thingSchema)) input: z.infer<typeof thingSchema>): { name: string } {
+    return input;
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new TypeError("Cannot read properties of undefined (reading 'secret')");
+  }
+
+  @Get(':id')
+  find(@Param('id') id: string): never {
+    throw new ApiError(404, 'THING_NOT_FOUND', `No thing with id "${id}"`);
+  }
+}
+
+@Module({ imports: [MeshwayServiceModule.forRoot(options)], controllers: [ThingsController] })
+class AppModule {}
+
+describe('MeshwayServiceModule (a real Fastify app on port 0)', () => {
+  let started: StartedNestApp;
+  const get = (path: string) => fetch(`${started.url}${path}`);
+  const post = (path: string, body: string) => fetch(`${started.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  beforeAll(async () => {
+    started = await startNestApp(AppModule, { logger: false });
+  });
+
+  afterAll(async () => {
+    await started.close();
+  });
+
+  it('answers GET /health with 200, live and ready', async () => {
+    const response = await get('/health');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', service: 'billing', live: true, ready: true, checks: {} });
+  });
+
+  it('answers GET /info with the instance id fixed from the bound listener', async () => {
+    expect(await (await get('/info')).json()).toEqual({
+      service: 'billing',
+      instance: expect.stringMatching(new RegExp(`^billing-127\\.0\\.0\\.1-${started.port}-[0-9a-f]{4}$`)),
+      version: '1.4.0',
+      transport: 'http',
+    });
+  });
+
+  it('answers 503 with status "error" while a readiness check is down, and 200 again once it is up', async () => {
+    let up = false;
+    const remove = started.app.get(HealthChecks).add('db', () => (up ? { status: 'up' } : { status: 'down', message: 'no connection' }));
+    try {
+      const down = await get('/health');
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ status: 'error', service: 'billing', live: true, ready: false, checks: { db: { status: 'down', message: 'no connection' } } });
+      up = true;
+      expect((await get('/health')).status).toBe(200);
+    } finally {
+      remove();
+    }
+  });
+
+  it('answers invalid input with 400 VALIDATION_FAILED and field errors', async () => {
+    const response = await post('/things', JSON.stringify({ name: '' }));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Invalid request body: name', details: [{ field: 'name', message: expect.any(String) }] });
+  });
+
+  it('answers malformed JSON with 400 BAD_REQUEST, not a 500', async () => {
+    const response = await post('/things', '{"name":');
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers an ApiError with its status and code', async () => {
+    const response = await get('/things/7');
+    expect(response.status).toBe(404);
+    expect((await response.json()).error).toMatchObject({ code: 'THING_NOT_FOUND', message: 'No thing with id "7"' });
+  });
+
+  it('answers an unknown route with 404 NOT_FOUND in the same shape', async () => {
+    const response = await get('/nowhere');
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.code).toBe('NOT_FOUND');
+  });
+
+  it('hides an unexpected error behind 500 INTERNAL_ERROR', async () => {
+    const response = await get('/things/boom');
+    expect(response.status).toBe(500);
+    const body = await response.json();
+    expect(body.error).toMatchObject({ code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    expect(JSON.stringify(body)).not.toContain('secret');
+  });
+
+  it('refuses bad options at forRoot, naming the option', () => {
+    expect(() => MeshwayServiceModule.forRoot({ ...options, name: 'Billing!' })).toThrow(/name="Billing!"/);
+  });
+});

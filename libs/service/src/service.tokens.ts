@@ -1,0 +1,5 @@
+/** The service's resolved options (`ResolvedServiceOptions`). */
+export const SERVICE_OPTIONS = Symbol('MESHWAY_SERVICE_OPTIONS');
+
+/** This running instance's identity (`ServiceIdentity`): name, instance id, version, transport. */
+export const SERVICE_IDENTITY = Symbol('MESHWAY_SERVICE_IDENTITY');

@@ -1,0 +1,119 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '@meshway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const PROBE = 'e2e-probe';
+const GROUPS = ['apps', 'libs', 'tools', 'test', 'bench'];
+/** node_modules entries tools write into: kept local to the copy, never shared with the real tree. */
+const LOCAL_ONLY = new Set(['@meshway', '.vite', '.vitest', '.cache']);
+
+/** The workspace as a developer sees it (tracked and new, not ignored, files); node_modules shared by symlink. */
+function copyWorkspace(into: string): void {
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  for (const file of listed.split('\0').filter(Boolean)) {
+    const from = join(REPO_ROOT, file);
+    if (file.startsWith(`apps/${PROBE}/`) || !existsSync(from)) continue;
+    mkdirSync(dirname(join(into, file)), { recursive: true });
+    copyFileSync(from, join(into, file));
+  }
+  mkdirSync(join(into, 'node_modules', '@meshway'), { recursive: true });
+  for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+    if (!LOCAL_ONLY.has(entry)) symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(into, 'node_modules', entry));
+  }
+  linkWorkspacePackages(into);
+}
+
+/** What `npm install` does for workspace packages: node_modules/@meshway/<x> → the copy's own project folder. */
+function linkWorkspacePackages(root: string): void {
+  const dirs = GROUPS.flatMap((group) => {
+    if (existsSync(join(root, group, 'package.json'))) return [group];
+    if (!existsSync(join(root, group))) return [];
+    return readdirSync(join(root, group), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(root, group, entry.name, 'package.json')))
+      .map((entry) => `${group}/${entry.name}`);
+  });
+  for (const dir of dirs) {
+    const { name } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string };
+    const link = join(root, 'node_modules', name);
+    if (name.startsWith('@meshway/') && !existsSync(link)) symlinkSync(join('..', '..', dir), link);
+  }
+}
+
+/** Runs a workspace binary in the copy; resolves with its output, rejects with the output when it fails. */
+async function bin(root: string, name: string, args: string[]): Promise<string> {
+  // A child Vitest must not think it is a worker of this one.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
+  try {
+    const { stdout, stderr } = await exec(join(root, 'node_modules', '.bin', name), args, {
+      cwd: root,
+      env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return stdout + stderr;
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${name} ${args.join(' ')} failed:\n${stdout}\n${stderr}`.slice(-6_000), { cause: error });
+  }
+}
+
+/** A command already running; awaiting it never rejects, so it can start before the test that checks it. */
+function started(command: Promise<string>): Promise<{ ok: boolean; output: string }> {
+  return command.then(
+    (output) => ({ ok: true, output }),
+    (error: unknown) => ({ ok: false, output: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
+describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () => {
+  let root: string;
+  let generated: string;
+  let checks: Record<'tests' | 'typecheck' | 'lint', Promise<{ ok: boolean; output: string }>> | undefined;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'meshway-gen-e2e-'));
+    copyWorkspace(root);
+    generated = await bin(root, 'nx', ['g', '@meshway/nx:service', PROBE, '--transport=http', '--no-interactive']);
+    // Instead of `npm install` (slow, and it would write through the shared node_modules): link the new package.
+    linkWorkspacePackages(root);
+    writeFileSync(join(root, 'tsconfig.probe.json'), JSON.stringify({ extends: './tsconfig.json', include: [`apps/${PROBE}/src/**/*.ts`, `apps/${PROBE}/vitest.config.ts`] }));
+    // The three checks run side by side: together they fit the time budget, one after another they would not.
+    checks = {
+      tests: started(bin(root, 'vitest', ['run', '--project', PROBE])),
+      typecheck: started(bin(root, 'tsc', ['-p', 'tsconfig.probe.json'])),
+      lint: started(bin(root, 'eslint', ['--max-warnings=0', `apps/${PROBE}`])),
+    };
+  }, 30_000);
+
+  afterAll(async () => {
+    if (checks) await Promise.all(Object.values(checks));
+    if (root) rmSync(root, { recursive: true, force: true });
+  }, 90_000);
+
+  it('creates the service and links it like npm install would', () => {
+    expect(generated).toContain(`CREATE apps/${PROBE}/src/main.ts`);
+    expect(JSON.parse(readFileSync(join(root, 'apps', PROBE, 'package.json'), 'utf8'))).toMatchObject({ name: `@meshway/${PROBE}`, meshway: { role: 'service', transport: 'http' } });
+    expect(existsSync(join(root, 'node_modules', '@meshway', PROBE, 'src', 'main.ts'))).toBe(true);
+  });
+
+  it('passes its own unit and e2e specs with zero hand edits', async () => {
+    const { ok, output } = await checks!.tests;
+    expect(ok, output).toBe(true);
+    expect(output).toMatch(/Test Files\s+2 passed \(2\)/);
+    expect(output).toMatch(/Tests\s+\d+ passed/);
+  }, 90_000);
+
+  it('passes the repo typecheck', async () => {
+    const { ok, output } = await checks!.typecheck;
+    expect(ok, output).toBe(true);
+  }, 90_000);
+
+  it('passes the repo lint (strict type-checked rules and module boundaries)', async () => {
+    const { ok, output } = await checks!.lint;
+    expect(ok, output).toBe(true);
+  }, 90_000);
+});
