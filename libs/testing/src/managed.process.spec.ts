@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnProcess, stopAllProcesses, type ManagedProcess } from './managed.process.js';
 import { TestingErrorCode } from './testing.errors.js';
+import { waitFor } from './wait-for.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'http-child.fixture.mjs');
 
@@ -9,7 +11,8 @@ function child(mode: 'serve' | 'exit-early' | 'stubborn'): ManagedProcess {
   return spawnProcess({ name: `child-${mode}`, command: process.execPath, args: [FIXTURE], env: { MODE: mode } });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether `pid` exists at all (a zombie does): `process.kill(pid, 0)` throws ESRCH once it is gone. */
+function exists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -17,6 +20,13 @@ function isAlive(pid: number): boolean {
     expect((error as NodeJS.ErrnoException).code).toBe('ESRCH');
     return false;
   }
+}
+
+/** Whether `pid` still runs: exists and is not a zombie (dead, awaiting its reaper). */
+function isAlive(pid: number): boolean {
+  if (!exists(pid)) return false;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
 
 afterAll(stopAllProcesses);
@@ -40,6 +50,8 @@ describe('spawnProcess', () => {
     expect(isAlive(proc.pid)).toBe(false);
     expect(isAlive(grandchild)).toBe(false);
     expect(await proc.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    // The orphaned grandchild is reaped by PID 1, which may take a moment: then it is gone for good.
+    await waitFor(() => !exists(proc.pid) && !exists(grandchild), { message: 'child and grandchild reaped (ESRCH)' });
   });
 
   it('escalates to SIGKILL for a group that ignores the signal', async () => {

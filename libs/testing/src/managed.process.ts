@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OutputLog } from './output.log.js';
-import { signalGroup, trackGroup, untrackGroup, waitForGroupGone } from './process-group.js';
+import { groupRunning, signalGroup, trackGroup, untrackGroup, waitForGroupGone } from './process-group.js';
 import { TestingError, TestingErrorCode } from './testing.errors.js';
 
 /** How to start a process with {@link spawnProcess}. */
@@ -36,7 +36,8 @@ export interface ManagedProcess {
   kill(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-const DEFAULT_WAIT_MS = 15_000;
+/** Generous: a cold `spawnTs` start on a busy 2-core CI machine takes seconds. */
+const DEFAULT_WAIT_MS = 30_000;
 /** Every process started here that `kill()`/`stopAllProcesses()` has not stopped yet. */
 const started = new Set<ManagedProcess>();
 /** After 'exit', how long to wait for the pipes to drain so the output tail holds the last words. */
@@ -156,7 +157,7 @@ export function spawnProcess(options: ProcessOptions): ManagedProcess {
   const handle = new ChildProcessHandle(options.name, child as ChildProcess & { pid: number });
   started.add(handle);
   void handle.exited.then(() => {
-    if (!signalGroup(handle.pid, 0)) untrackGroup(handle.pid);
+    if (!groupRunning(handle.pid)) untrackGroup(handle.pid);
   });
   return handle;
 }

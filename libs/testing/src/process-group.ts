@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Process groups started by `spawnProcess` and not yet known to be gone. */
@@ -15,10 +16,38 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Polls until no process is left in the group, or `timeoutMs` passes; true when the group is gone. */
+/**
+ * True while any process of the group runs. A zombie (dead, waiting for its parent or init to reap it)
+ * does not count: grandchildren are reparented to PID 1, which may reap them only seconds later.
+ */
+export function groupRunning(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  return groupStates(pgid).some((state) => state !== 'Z' && state !== 'X');
+}
+
+/** States (R, S, D, Z…) of the processes in a group, from /proc/<pid>/stat. */
+function groupStates(pgid: number): string[] {
+  const states: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so parse after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== undefined) states.push(state);
+  }
+  return states;
+}
+
+/** Polls until no process of the group runs, or `timeoutMs` passes; true when none runs. */
 export async function waitForGroupGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (signalGroup(pid, 0)) {
+  while (groupRunning(pid)) {
     if (Date.now() >= deadline) return false;
     await sleep(20);
   }
