@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseCliArgs, USAGE, type CliArgs } from './args.parser.js';
 import { formatBanner } from './banner.printer.js';
 import { DevError, DevErrorCode } from './dev.errors.js';
@@ -83,7 +84,7 @@ async function run(args: CliArgs, io: CliIo, interrupt: AbortSignal, force: Abor
       replicas: args.replicas,
       ...(args.only ? { only: args.only } : {}),
       ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
-      ...(args.appsDir === undefined ? {} : { appsDir: args.appsDir }),
+      ...(args.appsDir === undefined ? {} : { appsDir: resolve(args.appsDir) }), // relative to where the user stands
     });
   } catch (error) {
     return reportError(io, error);
