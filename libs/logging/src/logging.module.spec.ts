@@ -106,9 +106,34 @@ describe('LoggingModule on a Nest Fastify app', () => {
     expect(last).toMatchObject({ level: 'error', msg: 'GET /boom 500 failed' });
   });
 
+  it('logs the exception Nest reports for a failing handler with the request id', async () => {
+    await fetch(`${started.url}/boom`, { headers: { 'x-request-id': 'boom-2' } });
+    const reported = capture.where('requestId', 'boom-2').find((l) => l['context'] === 'ExceptionsHandler');
+    expect(reported).toMatchObject({ level: 'error', err: { message: 'kaboom' } });
+  });
+
+  it('gives a request for an unknown route an id and a warn line', async () => {
+    const response = await fetch(`${started.url}/nowhere?x=1`, { headers: { 'x-request-id': 'lost' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toBe('lost');
+    expect(capture.where('requestId', 'lost').map((l) => [l['level'], l['msg']])).toEqual([['warn', 'GET /nowhere?x=1 404']]);
+  });
+
   it('does not log finished /health requests', async () => {
     await fetch(`${started.url}/health`, { headers: { 'x-request-id': 'probe' } });
     expect(capture.where('requestId', 'probe')).toEqual([]);
+  });
+
+  it('works under a global prefix', async () => {
+    const prefixed = new LogCapture();
+    const app = await startNestApp(appModule('prefixed', prefixed), { configure: (a) => void a.setGlobalPrefix('api') });
+    try {
+      const response = await fetch(`${app.url}/api/orders`, { headers: { 'x-request-id': 'prefixed-1' } });
+      expect(response.headers.get('x-request-id')).toBe('prefixed-1');
+      expect(prefixed.where('requestId', 'prefixed-1').map((l) => l['msg'])).toEqual(['listing orders', 'GET /api/orders 200']);
+    } finally {
+      await app.close();
+    }
   });
 
   it('keeps two apps in one process apart: each request line goes to its own app', async () => {
