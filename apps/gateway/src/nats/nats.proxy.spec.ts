@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { Controller, Module, type INestMicroservice, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, RpcException, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,8 +59,9 @@ describe('gateway → NATS upstream (a real Nest microservice)', () => {
   const clock = new FakeClock();
 
   beforeAll(async () => {
-    const options: MicroserviceOptions = { transport: Transport.NATS, options: { servers: [NATS_URL], queue: 'orders' } };
-    service = await NestFactory.createMicroservice<MicroserviceOptions>(OrdersModule, { ...options, logger: false });
+    // Nest declares its options as a class; Readonly<> says only the literal's fields matter.
+    const options: Readonly<MicroserviceOptions & NestApplicationOptions> = { transport: Transport.NATS, options: { servers: [NATS_URL], queue: 'orders' }, logger: false };
+    service = await NestFactory.createMicroservice<MicroserviceOptions>(OrdersModule, options);
     await service.listen();
     const routes = [`GET /api/orders/:id ${subject('get')}`, `POST /api/orders ${subject('create')}`, `GET /api/plain ${subject('plain')}`,
       `GET /api/missing ${subject('missing')}`, `GET /api/broken ${subject('broken')}`, `GET /api/hang ${subject('hang')}`].join(';');

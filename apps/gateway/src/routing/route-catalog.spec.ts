@@ -42,7 +42,10 @@ describe('route catalog: file routes + announced routes over discovery', () => {
     await Promise.all(upstreams.map((u) => u.close()));
   });
 
-  const [a, b, c, announcer] = [0, 1, 2, 3].map((i) => () => upstreams[i]!);
+  const a = (): TestUpstream => upstreams[0]!;
+  const b = (): TestUpstream => upstreams[1]!;
+  const c = (): TestUpstream => upstreams[2]!;
+  const announcer = (): TestUpstream => upstreams[3]!;
 
   it('routes a newly announced service within 1 s of it registering, with no gateway edit', async () => {
     expect((await send(`${gateway.url}/api/fresh/1`)).status).toBe(404);

@@ -1,0 +1,54 @@
+/** One target's medians. Latencies in ms. */
+export interface TargetResult {
+  readonly name: string;
+  readonly rps: number;
+  /** autocannon's p50/p99 at the throughput run's concurrency (whole ms). */
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  /** CPU time of the target's processes per request, µs (null for the upstream itself). */
+  readonly cpuUsPerRequest: number | null;
+  /** Precise latency at moderate load (`moderateConnections` in flight). */
+  readonly moderateP50: number;
+  readonly moderateP99: number;
+  /** Precise p50 at 1 request in flight. */
+  readonly singleP50: number;
+  /** req/s of each round, for judging the spread. */
+  readonly runs: readonly number[];
+}
+
+export interface GatewayBenchResult {
+  readonly date: string;
+  readonly machine: { readonly cpus: number; readonly model: string; readonly node: string };
+  readonly settings: Readonly<Record<string, string | number>>;
+  readonly targets: readonly TargetResult[];
+  readonly nats: { readonly bareP50: number; readonly bareP99: number; readonly viaGatewayP50: number; readonly viaGatewayP99: number };
+}
+
+const ms = (value: number): string => value.toFixed(3);
+
+function row(cells: readonly string[], widths: readonly number[]): string {
+  return `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
+}
+
+/** Prints the comparison tables (markdown, so they paste into notes as they are). */
+export function printReport(result: GatewayBenchResult): void {
+  const reference = result.targets.find((t) => t.name === '@fastify/http-proxy')?.rps ?? Number.NaN;
+  const direct = result.targets.find((t) => t.name.startsWith('direct'));
+  const header = ['target', 'req/s', '× http-proxy', 'p50 ms', 'p99 ms', 'CPU µs/req', `p50 @${result.settings.moderateConnections}`, `p99 @${result.settings.moderateConnections}`, 'added p99', 'p50 @1', 'errors'];
+  const lines = result.targets.map((t) => [
+    t.name, t.rps.toFixed(0), (t.rps / reference).toFixed(2), String(t.p50), String(t.p99), t.cpuUsPerRequest === null ? '—' : t.cpuUsPerRequest.toFixed(1),
+    ms(t.moderateP50), ms(t.moderateP99), direct && t !== direct ? `+${ms(t.moderateP99 - direct.moderateP99)}` : '—', ms(t.singleP50), String(t.errors),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)));
+  const out = [
+    `Gateway benchmark — ${result.machine.cpus} CPU ${result.machine.model}, Node ${result.machine.node}, ${JSON.stringify(result.settings)}`,
+    row(header, widths),
+    row(widths.map((w) => '-'.repeat(w)), widths),
+    ...lines.map((l) => row(l, widths)),
+    '',
+    `HTTP→NATS at 1 in flight: p50 ${ms(result.nats.viaGatewayP50)} ms via the gateway vs ${ms(result.nats.bareP50)} ms bare NATS request-reply ` +
+      `(${(result.nats.viaGatewayP50 / result.nats.bareP50).toFixed(2)}×); p99 ${ms(result.nats.viaGatewayP99)} vs ${ms(result.nats.bareP99)} ms`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
