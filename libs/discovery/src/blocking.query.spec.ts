@@ -53,6 +53,19 @@ describe('BlockingQuery', () => {
     await loop.stop();
   });
 
+  it('asks from index 0 after a failure, so the first answer after an outage comes at once', async () => {
+    const { clock, query, loop } = setup();
+    loop.start();
+    await clock.advance(0);
+    query.last.answer({ index: 40n, value: 'a' });
+    await clock.advance(MIN_QUERY_INTERVAL_MS);
+    query.last.fail(new Error('ECONNRESET'));
+    await clock.advance(0);
+    await clock.runAll(1); // the backoff sleep
+    expect(query.indexes).toEqual([0n, 40n, 0n]);
+    await loop.stop();
+  });
+
   it('starts at most one query per MIN_QUERY_INTERVAL_MS, so a server ignoring index cannot make it spin', async () => {
     const { clock, query, loop } = setup();
     loop.start();

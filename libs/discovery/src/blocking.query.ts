@@ -74,6 +74,10 @@ export class BlockingQuery<T> {
       this.listener.onValue(answer.value);
     } catch (error) {
       if (signal.aborted) return;
+      // Ask from 0 after a failure: a registry that restarted on its old data would hold a query on the
+      // old index until the next change, and one restarted without data until its index passes ours —
+      // either way a stale watch would stay stale for up to `wait`.
+      this.index = 0n;
       this.listener.onError(error);
       await this.pause(this.backoff.next(), signal);
     }
