@@ -11,21 +11,22 @@ export interface CliIo {
   readonly stdout: LineSink & { readonly isTTY?: boolean };
   readonly stderr: LineSink;
   readonly env: NodeJS.ProcessEnv;
-  /** Subscribes to SIGINT/SIGTERM and to our own exit; returns the unsubscribe. */
+  /** Subscribes to SIGINT/SIGTERM/SIGHUP and to our own exit; returns the unsubscribe. */
   readonly onSignals: (handler: (signal: NodeJS.Signals) => void, onExit: () => void) => () => void;
 }
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export const processIo: CliIo = {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   onSignals: (handler, onExit) => {
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+    // SIGHUP too: a closed terminal must not kill us before we stop the children (they are detached).
+    for (const signal of STOP_SIGNALS) process.on(signal, handler);
     process.on('exit', onExit);
     return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const signal of STOP_SIGNALS) process.off(signal, handler);
       process.off('exit', onExit);
     };
   },

@@ -58,6 +58,7 @@ export async function launchStage(
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    stageAbort.signal.throwIfAborted(); // interrupted between stages: spawn nothing more
     const children = instances.map((instance) => spawnInstance(ctx, stage, instance));
     const waits = instances.map(async (instance, i) => {
       const child = children[i];

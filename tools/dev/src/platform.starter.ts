@@ -107,7 +107,7 @@ async function chooseTransport(plan: StartPlan, env: PlatformEnv): Promise<Trans
 
 async function assignPorts(plan: StartPlan, env: PlatformEnv): Promise<LaunchedInstance[][]> {
   const serviceCount = plan.stages.flatMap((s) => s.instances).filter((i) => i.component.role === 'service').length;
-  const ports = await allocatePorts(serviceCount);
+  const ports = await allocatePorts(serviceCount, [env.registryPort, env.gatewayPort, env.gatewayAdminPort]);
   return plan.stages.map((stage) =>
     stage.instances.map((planned) => {
       const port = planned.component.role === 'service' ? ports.shift() : undefined;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { DevError, DevErrorCode } from './dev.errors.js';
 
 export const LOCALHOST = '127.0.0.1';
@@ -8,15 +8,18 @@ export const LOCALHOST = '127.0.0.1';
  * they are released for the children to bind. Another process could take one in between; the child
  * then fails to listen and `npm start` reports it.
  */
-export async function allocatePorts(count: number, host = LOCALHOST): Promise<number[]> {
+export async function allocatePorts(count: number, exclude: readonly number[] = [], host = LOCALHOST): Promise<number[]> {
   const servers: Server[] = [];
+  const ports: number[] = [];
   try {
-    for (let i = 0; i < count; i++) servers.push(await listen(0, host));
-    return servers.map((s) => {
-      const address = s.address();
-      if (address === null || typeof address === 'string') throw new Error('a TCP server has no port');
-      return address.port;
-    });
+    // Ports in `exclude` (the registry's and gateway's, free but not bound yet) are held and skipped.
+    while (ports.length < count) {
+      const server = await listen(0, host);
+      servers.push(server);
+      const port = (server.address() as AddressInfo).port;
+      if (!exclude.includes(port)) ports.push(port);
+    }
+    return ports;
   } finally {
     await Promise.all(servers.map(close));
   }
