@@ -15,10 +15,12 @@ import { loggerFrom } from './logger.factory.js';
 import { resolveLoggingOptions, type LoggingOptions } from './logging.options.js';
 import { LOGGING_SETUP } from './logging.tokens.js';
 import { requestLoggingMiddleware, type RequestMiddleware } from './request-logging.middleware.js';
+import { rpcLoggingParams } from './rpc-logging.params.js';
 
 interface LoggingSetup {
   logger: pino.Logger;
   middleware: RequestMiddleware;
+  params: Params;
 }
 
 /** Options of `LoggingModule.forRootAsync`: build `LoggingOptions` from injected providers (e.g. the config). */
@@ -66,7 +68,14 @@ export class LoggingModule implements NestModule {
           useFactory: async (...args: never[]): Promise<LoggingSetup> => {
             const resolved = resolveLoggingOptions(await options.useFactory(...args));
             const logger = loggerFrom(resolved);
-            return { logger, middleware: requestLoggingMiddleware(logger, resolved) };
+            const params: Params = {
+              pinoHttp: { logger },
+              // nestjs-pino only binds req.log (set by our middleware) into its AsyncLocalStorage.
+              useExisting: true,
+              forRoutes: [ALL_ROUTES],
+              ...(resolved.microservice && { microservice: rpcLoggingParams() }),
+            };
+            return { logger, middleware: requestLoggingMiddleware(logger, resolved), params };
           },
           inject: options.inject ?? [],
         },
@@ -80,8 +89,7 @@ export class LoggingModule implements NestModule {
         LoggerModule.forRootAsync({
           imports: [setupModule],
           inject: [LOGGING_SETUP],
-          // useExisting: nestjs-pino only binds req.log (set by our middleware) into its AsyncLocalStorage.
-          useFactory: (setup: LoggingSetup): Params => ({ pinoHttp: { logger: setup.logger }, useExisting: true, forRoutes: [ALL_ROUTES] }),
+          useFactory: (setup: LoggingSetup): Params => setup.params,
         }),
       ],
       exports: [LoggerModule],

@@ -17,6 +17,12 @@ export interface LoggingOptions {
   autoLogging?: boolean;
   /** Request paths (without query) whose finished-request line is skipped, e.g. health probes. Default `['/health']`. */
   quietPaths?: string[];
+  /**
+   * Logging context for microservice (NATS) message handlers too: `requestId`/`traceId`/`spanId` from the
+   * message headers and one line per handled message (LoggingModule only; needs `inheritAppConfig: true`
+   * on `connectMicroservice`). Default true.
+   */
+  microservice?: boolean;
 }
 
 /** Paths redacted on every logger: credentials in request and response headers. */
@@ -38,6 +44,7 @@ export interface ResolvedLoggingOptions {
   destination: pino.DestinationStream | undefined;
   autoLogging: boolean;
   quietPaths: ReadonlySet<string>;
+  microservice: boolean;
 }
 
 function invalid(option: string, given: unknown, allowed: string): LoggingError {
@@ -63,5 +70,6 @@ export function resolveLoggingOptions(options: LoggingOptions): ResolvedLoggingO
     destination: options.destination,
     autoLogging: options.autoLogging ?? true,
     quietPaths: new Set(quietPaths),
+    microservice: options.microservice ?? true,
   };
 }
