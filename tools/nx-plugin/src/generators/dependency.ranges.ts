@@ -7,8 +7,6 @@ export const DEPENDENCY_RANGES = {
   '@nestjs/common': '~12.5.1',
   '@nestjs/core': '~12.5.1',
   '@nestjs/microservices': '~12.1.1',
-  '@nestjs/platform-fastify': '~12.5.0',
-  '@nestjs/testing': '~12.1',
   'reflect-metadata': '^0.2.2',
   rxjs: '^7.8.2',
   zod: '^4.6.7',

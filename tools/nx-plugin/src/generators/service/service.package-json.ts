@@ -23,7 +23,7 @@ export function servicePackageJson(name: string, transport: ServiceTransport): R
       'zod',
       ...(nats ? (['@meshway/transport', '@nestjs/microservices', '@nats-io/transport-node'] as const) : []),
     ]),
-    devDependencies: dependencies(['@meshway/testing', '@nestjs/platform-fastify', ...(nats ? [] : (['@nestjs/testing'] as const))]),
+    devDependencies: dependencies(['@meshway/testing']),
     nx: { tags: ['type:app'] },
     meshway: { role: 'service', transport },
   };
