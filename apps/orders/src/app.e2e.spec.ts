@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { packageVersion } from '@meshway/service';
 import { freePort, spawnTs, type ManagedProcess } from '@meshway/testing';
@@ -8,16 +9,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-// The real service process, as `npm run serve` starts it, and a real request over NATS.
+const envelope = (patch: Partial<HttpRequestEnvelope>): HttpRequestEnvelope => ({ method: 'GET', path: '/orders', params: {}, query: {}, headers: {}, body: null, ...patch });
+
+/** The next message on `subscription`, JSON-decoded, or a timeout error. */
+async function nextMessage(subscription: Subscription, ms = 5_000): Promise<unknown> {
+  const timer = setTimeout(() => {
+    subscription.unsubscribe();
+  }, ms);
+  for await (const message of subscription) {
+    clearTimeout(timer);
+    return message.json();
+  }
+  throw new Error(`no message on ${subscription.getSubject()} within ${ms} ms`);
+}
+
+// The real service process, as `npm run serve` starts it, and real requests over NATS.
 describe('orders service (real process, real NATS)', () => {
   let service: ManagedProcess;
   let client: ClientProxy;
+  let nats: NatsConnection;
   let url: string;
 
-  const request = (body: unknown): Promise<HttpReplyEnvelope> => {
-    const envelope: HttpRequestEnvelope = { method: 'POST', path: '/orders/echo', params: {}, query: {}, headers: {}, body };
-    return firstValueFrom(client.send<HttpReplyEnvelope>('orders.echo', envelope).pipe(timeout(5_000)));
-  };
+  const request = (subject: string, data: HttpRequestEnvelope): Promise<HttpReplyEnvelope> =>
+    firstValueFrom(client.send<HttpReplyEnvelope>(subject, data).pipe(timeout(5_000)));
 
   beforeAll(async () => {
     const port = await freePort();
@@ -28,11 +42,13 @@ describe('orders service (real process, real NATS)', () => {
     });
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
     await client.connect();
-    await service.waitForHttp(`${url}/health`, 25_000);
+    nats = await connect({ servers: [NATS_URL] });
+    await service.waitForHttp(`${url}/health`, 60_000);
   });
 
   afterAll(async () => {
     await client.close();
+    await nats.close();
     await service.kill();
   });
 
@@ -40,24 +56,30 @@ describe('orders service (real process, real NATS)', () => {
     await service.waitForLine(/orders listening on http:\/\/127\.0\.0\.1:\d+ \(transport: nats at nats:\/\/\S+\)/, 5_000);
   });
 
-  it('is ready once connected to NATS, and says so in /health', async () => {
-    const response = await fetch(`${url}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', service: 'orders', ready: true, checks: { nats: { status: 'up' } } });
-  });
-
-  it('tells who it is on /info', async () => {
+  it('is ready once connected to NATS, and says so in /health and /info', async () => {
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', service: 'orders', ready: true, checks: { nats: { status: 'up' } } });
     const info = await (await fetch(`${url}/info`)).json();
     expect(info).toEqual({ service: 'orders', instance: expect.stringMatching(/^orders-127\.0\.0\.1-\d+-[0-9a-f]{4}$/), version: packageVersion(import.meta.url), transport: 'nats' });
   });
 
-  it('answers orders.echo over NATS with a reply envelope', async () => {
-    expect(await request({ message: 'hi' })).toEqual({ status: 200, body: { echo: 'hi', service: 'orders', instance: expect.any(String) } });
+  it('creates an order (201), publishes orders.created, and finds it with orders.get and orders.list', async () => {
+    const created = nats.subscribe('orders.created', { max: 1 });
+    const reply = await request('orders.create', envelope({ method: 'POST', body: { userId: '1', items: [{ sku: 'book-42', qty: 2 }] } }));
+    expect(reply).toEqual({ status: 201, body: { id: expect.any(String), userId: '1', items: [{ sku: 'book-42', qty: 2 }], status: 'created', createdAt: expect.any(String) } });
+    const order = reply.body as { id: string };
+    expect(await nextMessage(created)).toEqual({ pattern: 'orders.created', data: reply.body });
+    expect(await request('orders.get', envelope({ params: { id: order.id } }))).toEqual({ status: 200, body: reply.body });
+    const list = await request('orders.list', envelope({ query: { userId: '1' } }));
+    expect(list).toMatchObject({ status: 200, body: expect.arrayContaining([reply.body]) });
   });
 
-  it('answers bad input over NATS with 400 VALIDATION_FAILED and field errors', async () => {
-    const answer = await request({ message: '' });
-    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'message' }] } } });
+  it('answers bad input with 400 VALIDATION_FAILED and field errors, and an unknown id with 404', async () => {
+    const bad = await request('orders.create', envelope({ method: 'POST', body: { userId: '1', items: [{ sku: 'a', qty: 0 }] } }));
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'items.0.qty' }] } } });
+    const missing = await request('orders.get', envelope({ params: { id: 'nope' } }));
+    expect(missing).toMatchObject({ status: 404, body: { error: { code: 'ORDER_NOT_FOUND' } } });
   });
 
   it('closes gracefully and exits 0 on SIGTERM', async () => {

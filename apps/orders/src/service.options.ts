@@ -1,10 +1,15 @@
 import { packageVersion, type ServiceOptions } from '@meshway/service';
+import { ORDER_SUBJECTS } from './orders.subjects.js';
 
 /** Who this service is and what the gateway routes here; `main.ts` and `AppModule` share it. */
 export const serviceOptions: ServiceOptions = {
   name: 'orders',
   version: packageVersion(import.meta.url),
   transport: 'nats',
-  // The gateway turns POST /api/orders/echo into a NATS request on orders.echo.
-  routes: [{ methods: ['POST'], path: '/api/orders/echo', subject: 'orders.echo' }],
+  // The gateway turns these HTTP routes into NATS requests on the subjects.
+  routes: [
+    { methods: ['POST'], path: '/api/orders', subject: ORDER_SUBJECTS.create },
+    { methods: ['GET'], path: '/api/orders', subject: ORDER_SUBJECTS.list },
+    { methods: ['GET'], path: '/api/orders/:id', subject: ORDER_SUBJECTS.get },
+  ],
 };

@@ -15,7 +15,7 @@ describe('users service (real process, real HTTP)', () => {
       name: 'users',
       env: { PORT: String(port), HOST: '127.0.0.1', MESHWAY_REGISTER: 'false' },
     });
-    await service.waitForHttp(`${url}/health`, 25_000);
+    await service.waitForHttp(`${url}/health`, 60_000);
   });
 
   afterAll(async () => {
@@ -37,15 +37,23 @@ describe('users service (real process, real HTTP)', () => {
     expect(info).toEqual({ service: 'users', instance: expect.stringMatching(/^users-127\.0\.0\.1-\d+-[0-9a-f]{4}$/), version: packageVersion(import.meta.url), transport: 'http' });
   });
 
-  it('answers the sample route and rejects bad input with field errors', async () => {
-    const post = (body: unknown) =>
-      fetch(`${url}/users/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const ok = await post({ message: 'hi' });
-    expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ echo: 'hi', service: 'users' });
-    const bad = await post({ message: '' });
+  it('serves the users API: list, create (201), get, 404 and 400 with field errors', async () => {
+    const users = await (await fetch(`${url}/users`)).json();
+    expect(users).toHaveLength(2);
+    const created = await fetch(`${url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Grace Hopper', email: 'grace@example.com' }),
+    });
+    expect(created.status).toBe(201);
+    const grace = await created.json();
+    expect(await (await fetch(`${url}/users/${grace.id}`)).json()).toEqual({ id: grace.id, name: 'Grace Hopper', email: 'grace@example.com' });
+    const missing = await fetch(`${url}/users/999`);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe('USER_NOT_FOUND');
+    const bad = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '', email: 'nope' }) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'message' }] });
+    expect((await bad.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'name' }, { field: 'email' }] });
   });
 
   it('answers an unknown path with 404 NOT_FOUND in the same error shape', async () => {

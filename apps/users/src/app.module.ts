@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MeshwayServiceModule } from '@meshway/service';
-import { EchoController } from './echo.controller.js';
 import { serviceOptions } from './service.options.js';
+import { UsersController } from './users.controller.js';
+import { UsersStore } from './users.store.js';
 
 @Module({
   imports: [MeshwayServiceModule.forRoot(serviceOptions)],
-  controllers: [EchoController],
+  controllers: [UsersController],
+  providers: [UsersStore],
 })
 export class AppModule {}
