@@ -1,0 +1,93 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SERF_HEALTH_CHECK_ID } from '../model/records.js';
+import { notFound, badRequest } from '../registry.errors.js';
+import { deregisterService, registerService, setServiceMaintenance } from '../state/catalog.ops.js';
+import { Topic } from '../state/change.feed.js';
+import { nodeKey } from '../state/state.tables.js';
+import type { ApiContext } from './api.context.js';
+import { decodeJson, FieldReader } from './json-body.js';
+import { boolParam, stringParam, type Query } from './query.params.js';
+import { answerRead } from './read.handler.js';
+import { emptyAnswer, jsonAnswer } from './response.cache.js';
+import { route, sendResult } from './route.table.js';
+import { parseServiceRegistration } from './service.definition.js';
+import { agentServiceView, compare } from './views.js';
+import { selfView, memberView } from './agent-self.view.js';
+
+/** `/v1/agent/*` except checks: the registry is the agent of its own node. */
+export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  route(app, ['GET'], '/v1/agent/self', async (_request, reply) => {
+    await reply.type('application/json').send(JSON.stringify(selfView(ctx)));
+  });
+  route(app, ['GET'], '/v1/agent/members', async (_request, reply) => {
+    await reply.type('application/json').send(JSON.stringify([memberView(ctx)]));
+  });
+  route(app, ['GET'], '/v1/agent/services', (request, reply) =>
+    answerRead(ctx, request, reply, {
+      watch: { topics: [Topic.services] },
+      index: () => ctx.state.indexOf(Topic.services),
+      compute: () => jsonAnswer(localServices(ctx)),
+      cacheKey: 'agent/services',
+    }),
+  );
+  route(app, ['GET'], '/v1/agent/service/:id', (request, reply) => {
+    const id = param(request, 'id');
+    return answerRead(ctx, request, reply, {
+      watch: { topics: [Topic.services] },
+      index: () => ctx.state.indexOf(Topic.services),
+      compute: () => {
+        const service = ctx.state.tables.services.get(nodeKey(ctx.node.name, id));
+        if (!service) return { ...emptyAnswer(404), payload: `unknown service ID: ${id}` };
+        return jsonAnswer({ ...agentServiceView(service, ctx.node.datacenter), ContentHash: String(service.ModifyIndex) });
+      },
+    });
+  });
+  route(app, ['PUT'], '/v1/agent/service/register', async (request, reply) => {
+    const reader = new FieldReader(decodeJson(request.body), 'ServiceDefinition');
+    const replace = boolParam(request.query as Query, 'replace-existing-checks');
+    const registration = parseServiceRegistration(reader, ctx.node.name, ctx.checks.minIntervalMs, replace);
+    await ctx.state.write((tx) => {
+      registerService(tx, registration, ctx.clock.now());
+    }).durable;
+    await sendResult(reply);
+  });
+  route(app, ['PUT'], '/v1/agent/service/deregister/:id', async (request, reply) => {
+    const id = param(request, 'id');
+    requireService(ctx, id);
+    await ctx.state.write((tx) => {
+      deregisterService(tx, ctx.node.name, id, ctx.clock.now());
+    }).durable;
+    await sendResult(reply);
+  });
+  route(app, ['PUT'], '/v1/agent/service/maintenance/:id', async (request, reply) => {
+    const id = param(request, 'id');
+    const query = request.query as Query;
+    if (stringParam(query, 'enable') === undefined) throw badRequest('Missing value for enable');
+    const enable = boolParam(query, 'enable');
+    const service = requireService(ctx, id);
+    await ctx.state.write((tx) => {
+      setServiceMaintenance(tx, service, enable, stringParam(query, 'reason') ?? '', ctx.clock.now());
+    }).durable;
+    await sendResult(reply);
+  });
+}
+
+function localServices(ctx: ApiContext): Record<string, unknown> {
+  const services = ctx.state.tables.servicesOnNode(ctx.node.name).sort((a, b) => compare(a.ID, b.ID));
+  return Object.fromEntries(services.map((s) => [s.ID, agentServiceView(s, ctx.node.datacenter)]));
+}
+
+function requireService(ctx: ApiContext, id: string): NonNullable<ReturnType<typeof ctx.state.tables.services.get>> {
+  const service = ctx.state.tables.services.get(nodeKey(ctx.node.name, id));
+  if (!service) throw notFound(`Unknown service ID ${JSON.stringify(id)}. Ensure that the service ID is passed, not the service name.`);
+  return service;
+}
+
+export function param(request: FastifyRequest, name: string): string {
+  return (request.params as Record<string, string | undefined>)[name] ?? '';
+}
+
+/** Checks the agent manages (its own node's, without the node-level serfHealth). */
+export function isAgentCheck(ctx: ApiContext, node: string, checkId: string): boolean {
+  return node === ctx.node.name && checkId !== SERF_HEALTH_CHECK_ID;
+}

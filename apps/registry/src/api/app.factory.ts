@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { aclGuard } from '../acl/acl.hook.js';
+import { badRequest } from '../registry.errors.js';
+import type { ApiContext } from './api.context.js';
+import { registerAgentCheckRoutes } from './agent-check.routes.js';
+import { registerAgentRoutes } from './agent.routes.js';
+import { registerCatalogRoutes } from './catalog.routes.js';
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from './error.handlers.js';
+import { registerHealthRoutes } from './health.routes.js';
+import { registerKvRoutes } from './kv.routes.js';
+import { registerSessionRoutes } from './session.routes.js';
+import { registerStatusRoutes } from './status.routes.js';
+import { registerUiRoutes } from './ui.routes.js';
+
+export interface AppOptions {
+  readonly aclToken: string | undefined;
+  readonly maxBodyBytes: number;
+}
+
+/**
+ * The HTTP face of the registry: plain Fastify (Consul's API is raw bodies, wildcard KV paths and
+ * plain-text errors — a Nest layer would add nothing). Bodies are read as raw bytes and decoded by
+ * each endpoint, so malformed JSON gets Consul's own 400 text.
+ */
+export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.maxBodyBytes,
+    // Blocking queries hold requests for minutes: closing must not wait for them.
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: frameworkErrorHandler,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+  app.setErrorHandler(errorHandler(ctx.logger));
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', aclGuard(options.aclToken));
+  app.addHook('onRequest', async (request) => {
+    const dc = (request.query as Record<string, unknown>)['dc'];
+    if (typeof dc === 'string' && dc !== '' && dc !== ctx.node.datacenter) throw badRequest(`No path to datacenter "${dc}"`);
+    await Promise.resolve();
+  });
+  app.get('/health', async (_request, reply) => {
+    await reply.type('application/json').send(JSON.stringify({ status: 'ok', index: ctx.state.lastIndex }));
+  });
+  registerAgentRoutes(app, ctx);
+  registerAgentCheckRoutes(app, ctx);
+  registerCatalogRoutes(app, ctx);
+  registerHealthRoutes(app, ctx);
+  registerKvRoutes(app, ctx);
+  registerSessionRoutes(app, ctx);
+  registerStatusRoutes(app, ctx);
+  registerUiRoutes(app);
+  return app;
+}

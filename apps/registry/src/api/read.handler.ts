@@ -1,0 +1,60 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WatchSpec } from '../state/change.feed.js';
+import type { ApiContext } from './api.context.js';
+import { blockingParams, type Query } from './query.params.js';
+import type { Answer } from './response.cache.js';
+
+/** A read endpoint: what it watches, how its index is computed, and its answer. */
+export interface ReadSpec {
+  readonly watch: WatchSpec;
+  readonly index: () => number;
+  readonly compute: () => Answer;
+  /** Identifies the answer for the cache (path + the query parameters that shape it); omit to skip caching. */
+  readonly cacheKey?: string;
+}
+
+/**
+ * Answers a read with Consul's blocking-query semantics: with `?index=N`, hold the request until the
+ * resource's index passes N or `?wait` (+ jitter) runs out, then answer with the current data and
+ * `X-Consul-Index`. The answer is sent only once everything it shows is on disk.
+ */
+export async function answerRead(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, spec: ReadSpec): Promise<void> {
+  const { minIndex, waitMs } = blockingParams(request.query as Query, ctx.random);
+  if (minIndex > 0 && spec.index() <= minIndex) await waitForChange(ctx, reply, spec, minIndex, waitMs);
+  if (reply.raw.destroyed) return;
+  const index = spec.index();
+  const version = ctx.state.lastIndex;
+  const answer = spec.cacheKey === undefined ? spec.compute() : ctx.cache.get(spec.cacheKey, version, spec.compute);
+  await ctx.state.whenDurable(version);
+  reply
+    .code(answer.status)
+    .header('X-Consul-Index', String(index))
+    .header('X-Consul-KnownLeader', 'true')
+    .header('X-Consul-LastContact', '0')
+    .header('X-Consul-Effective-Consistency', 'leader')
+    .type(answer.contentType);
+  await reply.send(answer.payload);
+}
+
+function waitForChange(ctx: ApiContext, reply: FastifyReply, spec: ReadSpec, minIndex: number, waitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let cancel: (() => void) | undefined;
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      cancel?.();
+      ctx.clock.clearTimeout(timer);
+      reply.raw.off('close', finish);
+      resolve();
+    };
+    const check = (): void => {
+      if (spec.index() > minIndex) finish();
+      else cancel = ctx.state.feed.wait(spec.watch, check);
+    };
+    const timer = ctx.clock.setTimeout(finish, waitMs);
+    // The client went away: stop waiting so the watcher does not linger.
+    reply.raw.on('close', finish);
+    check();
+  });
+}

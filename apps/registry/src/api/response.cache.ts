@@ -1,0 +1,33 @@
+/** A serialised answer: status, body bytes or text, content type. */
+export interface Answer {
+  readonly status: number;
+  readonly payload: string | Buffer;
+  readonly contentType: string;
+}
+
+export const jsonAnswer = (value: unknown, status = 200): Answer => ({ status, payload: JSON.stringify(value), contentType: 'application/json' });
+export const emptyAnswer = (status: number): Answer => ({ status, payload: '', contentType: 'text/plain; charset=utf-8' });
+
+/**
+ * Memoises answers per query for the current state version. When a write wakes 1,000 watchers of
+ * one service, the first computes and serialises the answer; the other 999 reuse it.
+ */
+export class ResponseCache {
+  private version = -1;
+  private readonly entries = new Map<string, Answer>();
+
+  constructor(private readonly maxEntries = 512) {}
+
+  get(key: string, version: number, compute: () => Answer): Answer {
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    const hit = this.entries.get(key);
+    if (hit) return hit;
+    const answer = compute();
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, answer);
+    return answer;
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * Shapes of stored records, checked on load: a record that fails is skipped and logged, so one
+ * damaged value never keeps the registry from starting.
+ */
+const indexed = { CreateIndex: z.number().int().nonnegative(), ModifyIndex: z.number().int().nonnegative() };
+const stringMap = z.record(z.string(), z.string());
+const status = z.enum(['passing', 'warning', 'critical']);
+
+export const nodeSchema = z.object({
+  ...indexed,
+  ID: z.string(),
+  Node: z.string().min(1),
+  Address: z.string(),
+  Datacenter: z.string(),
+  TaggedAddresses: stringMap,
+  Meta: stringMap,
+});
+
+export const serviceSchema = z.object({
+  ...indexed,
+  Node: z.string().min(1),
+  ID: z.string().min(1),
+  Service: z.string().min(1),
+  Tags: z.array(z.string()),
+  Address: z.string(),
+  Port: z.number().int(),
+  Meta: stringMap,
+  EnableTagOverride: z.boolean(),
+  Weights: z.object({ Passing: z.number().int(), Warning: z.number().int() }),
+});
+
+const definitionSchema = z.object({
+  HTTP: z.string().optional(),
+  Method: z.string().optional(),
+  Header: z.record(z.string(), z.array(z.string())).optional(),
+  Body: z.string().optional(),
+  TLSSkipVerify: z.boolean().optional(),
+  TCP: z.string().optional(),
+  IntervalMs: z.number().optional(),
+  TimeoutMs: z.number().optional(),
+  TtlMs: z.number().optional(),
+  DeregisterCriticalServiceAfterMs: z.number().optional(),
+});
+
+export const checkSchema = z.object({
+  ...indexed,
+  Node: z.string().min(1),
+  CheckID: z.string().min(1),
+  Name: z.string(),
+  Status: status,
+  Notes: z.string(),
+  Output: z.string(),
+  ServiceID: z.string(),
+  ServiceName: z.string(),
+  ServiceTags: z.array(z.string()),
+  Type: z.enum(['ttl', 'http', 'tcp', '']),
+  Definition: definitionSchema,
+});
+
+export const kvSchema = z.object({
+  ...indexed,
+  Key: z.string().min(1),
+  Flags: z.number().int().nonnegative(),
+  Value: z.string().nullable(),
+  LockIndex: z.number().int().nonnegative(),
+  Session: z.string().optional(),
+});
+
+export const sessionSchema = z.object({
+  ...indexed,
+  ID: z.string().min(1),
+  Name: z.string(),
+  Node: z.string().min(1),
+  LockDelayMs: z.number().nonnegative(),
+  Behavior: z.enum(['release', 'delete']),
+  TTL: z.string(),
+  NodeChecks: z.array(z.string()),
+  ServiceChecks: z.array(z.object({ ID: z.string(), Namespace: z.string() })),
+});
+
+export const indexSchema = z.number().int().nonnegative();
