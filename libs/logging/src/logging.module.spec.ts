@@ -103,7 +103,8 @@ describe('LoggingModule on a Nest Fastify app', () => {
     const response = await fetch(`${started.url}/boom`, { headers: { 'x-request-id': 'boom-1' } });
     expect(response.status).toBe(500);
     const last = capture.where('requestId', 'boom-1').at(-1);
-    expect(last).toMatchObject({ level: 'error', msg: 'GET /boom 500 failed' });
+    expect(last).toMatchObject({ level: 'error', msg: 'GET /boom 500 failed', res: { statusCode: 500 } });
+    expect(last).not.toHaveProperty('err'); // the handler's error is logged once, by Nest's exception handler
   });
 
   it('logs the exception Nest reports for a failing handler with the request id', async () => {

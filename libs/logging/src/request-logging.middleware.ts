@@ -31,6 +31,16 @@ function urlOf(req: IncomingMessage & { originalUrl?: string }): string {
   return req.originalUrl ?? req.url ?? '/';
 }
 
+/**
+ * For a plain 5xx pino-http invents an Error ("failed with status code 500") whose stack points into pino-http:
+ * noise next to the handler's own error line, so only real errors are kept on the request line.
+ */
+function withoutStatusError(_req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>): Record<string, unknown> {
+  if (error.message !== `failed with status code ${res.statusCode}`) return value;
+  const { err: _synthetic, ...rest } = value;
+  return rest;
+}
+
 function levelFor(_req: IncomingMessage, res: ServerResponse, error?: Error): pino.LevelWithSilent {
   if (error || res.statusCode >= 500) return 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
@@ -52,6 +62,7 @@ export function requestLoggingMiddleware(logger: pino.Logger, options: ResolvedL
     autoLogging: options.autoLogging && { ignore: (req) => options.quietPaths.has(pathOf(req)) },
     customSuccessMessage: (req, res) => `${req.method ?? ''} ${urlOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method ?? ''} ${urlOf(req)} ${res.statusCode} failed`,
+    customErrorObject: withoutStatusError,
   });
   return (req, res, next) => {
     const bindings = bindingsFor(req);
