@@ -94,6 +94,11 @@ async function run(args: CliArgs, io: CliIo, interrupt: AbortSignal, force: Abor
     handle.killNow();
   });
   io.stdout.write(formatBanner(handle.banner, color));
+  return runUntilStopped(handle, io, stopSignal);
+}
+
+/** Waits for a stop signal (exit 0) or a component's death (exit 1), then stops everything. */
+async function runUntilStopped(handle: PlatformHandle, io: CliIo, stopSignal: Promise<NodeJS.Signals>): Promise<number> {
   const outcome = await Promise.race([handle.unexpectedExit, stopSignal]);
   const stopping = Date.now();
   if (typeof outcome !== 'string') reportDeath(io, outcome);
@@ -106,7 +111,7 @@ async function run(args: CliArgs, io: CliIo, interrupt: AbortSignal, force: Abor
 }
 
 function reportDeath(io: CliIo, exit: ChildExit): void {
-  io.stderr.write(`meshway: ${exit.name} ${describeExit(exit)} after start: stopping everything [MESHWAY_DEV_CHILD_DIED]\n`);
+  io.stderr.write(`meshway: ${exit.name} ${describeExit(exit)} after start: stopping everything [${DevErrorCode.ChildDied}]\n`);
   writeLastLines(io, exit.name, exit.lastLines);
 }
 

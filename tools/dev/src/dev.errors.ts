@@ -20,6 +20,8 @@ export const DevErrorCode = {
   ExitedDuringStart: 'MESHWAY_DEV_EXITED_DURING_START',
   /** A component did not answer its health URL with 2xx within the timeout. Exit 1. */
   HealthTimeout: 'MESHWAY_DEV_HEALTH_TIMEOUT',
+  /** A component exited on its own after the platform was ready (`npm start` reports it and stops everything). Exit 1. */
+  ChildDied: 'MESHWAY_DEV_CHILD_DIED',
   /** Start was interrupted (Ctrl-C, or the caller's AbortSignal). Exit 0: the user asked for it. */
   Interrupted: 'MESHWAY_DEV_INTERRUPTED',
 } as const;
@@ -37,6 +39,7 @@ const EXIT_CODES: Record<DevErrorCode, number> = {
   MESHWAY_DEV_NATS_UNREACHABLE: 1,
   MESHWAY_DEV_EXITED_DURING_START: 1,
   MESHWAY_DEV_HEALTH_TIMEOUT: 1,
+  MESHWAY_DEV_CHILD_DIED: 1,
   MESHWAY_DEV_INTERRUPTED: 0,
 };
 
