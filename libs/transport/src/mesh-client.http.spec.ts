@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { StaticDiscovery } from '@meshway/discovery';
+import type { Balancer, RequestOutcome } from '@meshway/balancing';
+import { StaticDiscovery, type DiscoverySnapshot, type ServiceInstance, type Unsubscribe } from '@meshway/discovery';
 import { FakeClock, freePort, waitFor } from '@meshway/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -201,4 +202,65 @@ describe('MeshClient over HTTP', () => {
     await waitFor(() => users.openSockets === 0, { timeoutMs: 2_000 });
     await expect(mesh.call('users', 'GET /users/1')).rejects.toMatchObject({ code: 'MESHWAY_INVALID_CALL', message: expect.stringContaining('closed') });
   });
+
+  it('reports each outcome to the balancer: answers below 500 count as ok, 5xx and refused connections do not', async () => {
+    const users = await upstream('a');
+    const refused = await freePort();
+    const outcomes: { port: number; ok: boolean }[] = [];
+    const recording: Balancer = {
+      name: 'round-robin',
+      pick: (instances) => instances[0],
+      begin: (instance) => (outcome: RequestOutcome) => outcomes.push({ port: instance.port, ok: outcome.ok }),
+    };
+    const discovery = new StaticDiscovery([{ service: 'users', address: '127.0.0.1', port: users.port }, { service: 'gone', address: '127.0.0.1', port: refused }]);
+    const mesh = client(discovery, { balancer: recording });
+    await mesh.call('users', 'GET /users/1');
+    await mesh.call('users', 'GET /missing');
+    await mesh.call('users', 'GET /broken').catch(() => undefined);
+    await mesh.call('gone', 'GET /').catch(() => undefined);
+    expect(outcomes).toEqual([
+      { port: users.port, ok: true },
+      { port: users.port, ok: true },
+      { port: users.port, ok: false },
+      { port: refused, ok: false },
+    ]);
+  });
+
+  it('sends the same hash key to the same instance with the consistent-hash balancer', async () => {
+    const list = [await upstream('a'), await upstream('b'), await upstream('c')];
+    const mesh = client(new StaticDiscovery(list.map((u) => ({ service: 'users', address: '127.0.0.1', port: u.port }))), { balancer: 'consistent-hash' });
+    for (const key of ['alice', 'bob', 'carol']) {
+      const served = new Set<string>();
+      for (let i = 0; i < 4; i++) served.add((await mesh.call<{ servedBy: string }>('users', 'GET /users/1', undefined, { hashKey: key })).body.servedBy);
+      expect(served.size).toBe(1);
+    }
+  });
+
+  it('waits for a discovery source whose watch answers later (a registry round trip) by resolving once', async () => {
+    const users = await upstream('a');
+    const discovery = new LateWatchDiscovery([{ service: 'users', address: '127.0.0.1', port: users.port }]);
+    const mesh = client(discovery);
+    expect((await mesh.call('users', 'GET /users/3')).status).toBe(200);
+    expect((await mesh.call('users', 'GET /users/4')).status).toBe(200);
+    expect(discovery.resolves).toBe(1);
+  });
 });
+
+/** Like ConsulDiscovery: the first snapshot reaches watchers asynchronously. */
+class LateWatchDiscovery extends StaticDiscovery {
+  resolves = 0;
+
+  override watch(service: string, listener: (snapshot: DiscoverySnapshot) => void): Unsubscribe {
+    let stop: Unsubscribe = () => undefined;
+    const pending = setImmediate(() => (stop = super.watch(service, listener)));
+    return () => {
+      clearImmediate(pending);
+      stop();
+    };
+  }
+
+  override resolve(service: string): Promise<readonly ServiceInstance[]> {
+    this.resolves++;
+    return super.resolve(service);
+  }
+}
