@@ -1,11 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, NoRespondersError, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import type { Clock } from '@meshway/clock';
-import { isHttpReplyEnvelope, MESH_HEADERS, type HttpReplyEnvelope } from '@meshway/transport';
+import { decodeNestReply, encodeNestRequest, isHttpReplyEnvelope, MESH_HEADERS, TransportError, TransportErrorCode, type HttpReplyEnvelope } from '@meshway/transport';
 import { GatewayError } from '../gateway.errors.js';
 import type { Exchange } from '../proxy/exchange.js';
 import { stripResponseHopByHop } from '../proxy/incoming-headers.js';
 import { readBody } from '../proxy/request-body.js';
-import { decodeNestReply, encodeNestRequest } from './nest-wire.js';
 import { requestEnvelope } from './request-envelope.js';
 
 /** Ceiling on the extra time NATS itself waits after the gateway's own deadline (so its request always ends). */
@@ -13,6 +13,9 @@ const NATS_GRACE_MS = 1_000;
 
 function natsFailure(error: unknown, subject: string, service: string): GatewayError {
   if (error instanceof GatewayError) return error;
+  if (error instanceof TransportError && error.code === TransportErrorCode.BadReply) {
+    return new GatewayError('MESHWAY_BAD_REPLY', `${service} sent a reply on "${subject}" that is not a Nest packet.`, { cause: error });
+  }
   if (error instanceof NoRespondersError || (error instanceof RequestError && error.isNoResponders())) {
     return new GatewayError('MESHWAY_UPSTREAM_UNAVAILABLE', `No ${service} instance listens on NATS subject "${subject}".`, { cause: error });
   }
@@ -75,7 +78,7 @@ export class NatsForwarder {
     const { subject, service } = route.spec;
     if (!this.nats || this.nats.isClosed()) throw new GatewayError('MESHWAY_NATS_UNAVAILABLE', `Route ${route.key} needs NATS, and the gateway has no NATS connection.`);
     const raw = await readBody(ex.req, route.spec.bodyLimitBytes);
-    const payload = encodeNestRequest(subject, requestEnvelope(ex, raw));
+    const payload = encodeNestRequest(subject, requestEnvelope(ex, raw), randomUUID());
     const left = ex.deadline - this.clock.monotonic();
     const headers = natsHeaders();
     headers.set(MESH_HEADERS.requestId, ex.requestId);
@@ -84,8 +87,8 @@ export class NatsForwarder {
     if (typeof traceparent === 'string') headers.set(MESH_HEADERS.traceparent, traceparent);
     const msg = await this.withDeadline(this.nats.request(subject, payload, { timeout: Math.max(1, left) + NATS_GRACE_MS, headers }), left, subject, service);
     if (ex.res.writableEnded || ex.res.destroyed) return;
-    const reply = decodeNestReply(msg.data, service);
-    if (reply.kind === 'error') throw handlerError(reply.err, service);
+    const reply = decodeNestReply(msg.data);
+    if (reply.err !== undefined && reply.err !== null) throw handlerError(reply.err, service);
     if (isHttpReplyEnvelope(reply.response)) sendReply(ex, reply.response);
     else if (reply.response === undefined) sendReply(ex, { status: 204 });
     else sendReply(ex, { status: 200, body: reply.response });
