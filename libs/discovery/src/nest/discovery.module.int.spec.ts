@@ -15,6 +15,9 @@ import { DiscoveryModule } from './discovery.module.js';
 import { DISCOVERY_SOURCE } from './discovery.tokens.js';
 
 const START_MS = 120_000;
+/** The registry runs with ACL on, so every call here proves the token travels (X-Consul-Token). */
+const TOKEN = 'int-spec-token';
+const headers = { 'X-Consul-Token': TOKEN };
 
 interface HealthEntry {
   Service: { ID: string; Port: number; Meta: Record<string, string> };
@@ -53,7 +56,7 @@ describe('DiscoveryModule in a Nest Fastify app, against the real registry', () 
   let addr: string;
 
   const health = async (service: string, passing = false): Promise<HealthEntry[]> =>
-    (await (await fetch(`${addr}/v1/health/service/${service}${passing ? '?passing' : ''}`)).json()) as HealthEntry[];
+    (await (await fetch(`${addr}/v1/health/service/${service}${passing ? '?passing' : ''}`, { headers })).json()) as HealthEntry[];
 
   beforeAll(async () => {
     const port = await freePort();
@@ -61,9 +64,9 @@ describe('DiscoveryModule in a Nest Fastify app, against the real registry', () 
     addr = `http://127.0.0.1:${port}`;
     registry = spawnTs('apps/registry/src/main.ts', {
       name: 'registry',
-      env: { REGISTRY_PORT: String(port), REGISTRY_HOST: '127.0.0.1', REGISTRY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: { REGISTRY_PORT: String(port), REGISTRY_HOST: '127.0.0.1', REGISTRY_DATA_DIR: dataDir, REGISTRY_ACL_TOKEN: TOKEN, LOG_LEVEL: 'warn' },
     });
-    await registry.waitForHttp(`${addr}/v1/status/leader`, START_MS);
+    await registry.waitForHttp(`${addr}/v1/status/leader?token=${TOKEN}`, START_MS);
   }, START_MS);
 
   afterAll(async () => {
@@ -72,13 +75,13 @@ describe('DiscoveryModule in a Nest Fastify app, against the real registry', () 
   });
 
   it('registers the app once it listens on port 0 (HTTP /health check passing), and drains then deregisters only its own id on close', async () => {
-    const sibling = new ServiceRegistrar({ addr });
+    const sibling = new ServiceRegistrar({ addr, token: TOKEN });
     await sibling.register(buildRegistration({ name: 'nest-probe', id: 'nest-probe-sibling', address: '127.0.0.1', port: 1, check: 'ttl' }));
     @Module({
       imports: [
         DiscoveryModule.forRoot({
           service: { name: 'nest-probe', version: '1.2.3', transport: 'http', apiVersion: 'v1', routes: [{ methods: ['GET'], path: '/api/probe' }], stripPrefix: '/api' },
-          consul: { addr },
+          consul: { addr, token: TOKEN },
           drainMs: 300,
         }),
       ],
@@ -93,7 +96,7 @@ describe('DiscoveryModule in a Nest Fastify app, against the real registry', () 
     expect(own.Checks.find((c) => c.CheckID === `service:${own.Service.ID}`)?.Status).toBe('passing');
     expect(await (await fetch(`${app.url}/info`)).json()).toEqual({ id: own.Service.ID });
 
-    const watcher = new ConsulDiscovery({ addr });
+    const watcher = new ConsulDiscovery({ addr, token: TOKEN });
     let gone = false;
     watcher.watch('nest-probe', (s) => (gone = !s.instances.some((i) => i.id === own.Service.ID)));
     await waitFor(() => !gone);
@@ -110,12 +113,12 @@ describe('DiscoveryModule in a Nest Fastify app, against the real registry', () 
   }, 30_000);
 
   it('forRootAsync: options from an injected factory; register: false only provides a DiscoverySource', async () => {
-    const registrar = new ServiceRegistrar({ addr });
+    const registrar = new ServiceRegistrar({ addr, token: TOKEN });
     await registrar.register(buildRegistration({ name: 'billing', id: 'billing-1', address: '127.0.0.1', port: 4100, transport: 'nats', check: 'ttl' }));
     @Module({ providers: [{ provide: REGISTRY_ADDR, useValue: addr }], exports: [REGISTRY_ADDR] })
     class SettingsModule {}
     @Module({
-      imports: [DiscoveryModule.forRootAsync({ imports: [SettingsModule], inject: [REGISTRY_ADDR], useFactory: (registryAddr: string) => ({ register: false, consul: { addr: registryAddr } }) })],
+      imports: [DiscoveryModule.forRootAsync({ imports: [SettingsModule], inject: [REGISTRY_ADDR], useFactory: (registryAddr: string) => ({ register: false, consul: { addr: registryAddr, token: TOKEN } }) })],
       controllers: [ProbeController],
     })
     class ClientApp {}
@@ -124,13 +127,24 @@ describe('DiscoveryModule in a Nest Fastify app, against the real registry', () 
       const instances = (await (await fetch(`${app.url}/instances/billing`)).json()) as ServiceInstance[];
       expect(instances).toMatchObject([{ id: 'billing-1', transport: 'nats', port: 4100 }]);
       expect(await (await fetch(`${app.url}/info`)).json()).toEqual({});
-      expect(Object.keys((await (await fetch(`${addr}/v1/agent/services`)).json()) as object)).toEqual(['billing-1']);
+      expect(Object.keys((await (await fetch(`${addr}/v1/agent/services`, { headers })).json()) as object)).toEqual(['billing-1']);
     } finally {
       await app.close();
       await registrar.deregister();
       await registrar.close();
     }
   }, 30_000);
+
+  it('reports a wrong token as MESHWAY_REGISTRY_REJECTED (403) for queries and MESHWAY_REGISTRATION_FAILED for registration', async () => {
+    const discovery = new ConsulDiscovery({ addr, token: 'wrong' });
+    const registrar = new ServiceRegistrar({ addr, token: 'wrong' });
+    await expect(discovery.resolve('billing')).rejects.toMatchObject({ code: 'MESHWAY_REGISTRY_REJECTED', status: 403 });
+    await expect(registrar.register(buildRegistration({ name: 'x', id: 'x-1', address: '127.0.0.1', port: 1, check: 'ttl' }))).rejects.toMatchObject({
+      code: 'MESHWAY_REGISTRATION_FAILED',
+      status: 403,
+    });
+    await Promise.all([discovery.close(), registrar.close()]);
+  });
 
   it('fails the boot with MESHWAY_DISCOVERY_INVALID_OPTIONS naming a bad service option', async () => {
     @Module({ imports: [DiscoveryModule.forRoot({ service: { name: 'bad name', version: '1', transport: 'http' }, consul: { addr } })] })
