@@ -70,20 +70,23 @@ class ChildProcessHandle implements ManagedProcess {
   }
 
   waitForLine(pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    const wanted = `line matching ${String(pattern)}`;
     return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const line = this.log.find(pattern);
-        if (line !== undefined) finish(() => { resolve(line); });
-        else if (this.exit) finish(() => { reject(this.failure(TestingErrorCode.ProcessExited, `exited before printing a line matching ${String(pattern)}`)); });
-      };
-      const timer = setTimeout(() => {
-        finish(() => { reject(this.failure(TestingErrorCode.Timeout, `printed no line matching ${String(pattern)} within ${timeoutMs} ms`)); });
-      }, timeoutMs);
-      const finish = (settle: () => void): void => {
+      const stop = (): void => {
         clearTimeout(timer);
         this.events.off('output', check).off('exit', check);
-        settle();
       };
+      const check = (): void => {
+        const line = this.log.find(pattern);
+        if (line === undefined && !this.exit) return;
+        stop();
+        if (line !== undefined) resolve(line);
+        else reject(this.failure(TestingErrorCode.ProcessExited, `exited before printing a ${wanted}`));
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(this.failure(TestingErrorCode.Timeout, `printed no ${wanted} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.events.on('output', check).on('exit', check);
       check();
     });
