@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from './cli.runner.js';
+import { DUPLICATE_SIGNAL_MS, runCli, type CliIo } from './cli.runner.js';
 import { FIXTURE_APPS, fixtureEnv, pidsIn } from './fixtures/fixture.apps.js';
 import { processAlive } from './process-group.js';
 
 /** An in-memory terminal: captured stdout/stderr, and signals the test delivers by hand. */
 function fakeIo(env: NodeJS.ProcessEnv = {}) {
+  let now = 0;
   let out = '';
   let err = '';
   let deliver: ((signal: NodeJS.Signals) => void) | undefined;
@@ -13,6 +14,7 @@ function fakeIo(env: NodeJS.ProcessEnv = {}) {
     stdout: { write: (s: string) => (out += s), isTTY: false },
     stderr: { write: (s: string) => (err += s) },
     env,
+    now: () => now,
     onSignals: (handler, onExit) => {
       deliver = handler;
       exitHook = onExit;
@@ -27,6 +29,7 @@ function fakeIo(env: NodeJS.ProcessEnv = {}) {
     out: () => out,
     err: () => err,
     signal: (s: NodeJS.Signals) => deliver?.(s),
+    advance: (ms: number) => (now += ms),
     subscribed: () => deliver !== undefined && exitHook !== undefined,
   };
 }
@@ -91,7 +94,7 @@ describe('runCli', () => {
     for (const pid of pidsIn(term.out())) expect(processAlive(pid)).toBe(false);
   });
 
-  it('kills everything at once on a second signal while stopping', async () => {
+  it('kills everything at once on a second signal while stopping, but not on the echo npm forwards at once', async () => {
     const term = fakeIo({ ...process.env, ...(await fixtureEnv({ MESHWAY_FIXTURE_STUBBORN: 'users' })) });
     interruptLeftover = () => term.signal('SIGINT');
     pending = runCli(['--apps-dir', FIXTURE_APPS, '--only', 'users'], term.io);
@@ -99,6 +102,10 @@ describe('runCli', () => {
     const started = Date.now();
     term.signal('SIGTERM');
     await until(term.out, (t) => t.includes('fixture users ignores SIGTERM'));
+    term.advance(DUPLICATE_SIGNAL_MS - 1);
+    term.signal('SIGTERM'); // npm's echo of the same Ctrl-C: ignored
+    expect(term.err()).toBe('');
+    term.advance(1);
     term.signal('SIGTERM');
     expect(await pending).toBe(0);
     expect(Date.now() - started).toBeLessThan(3_000); // not the 4 s grace

@@ -11,16 +11,24 @@ export interface CliIo {
   readonly stdout: LineSink & { readonly isTTY?: boolean };
   readonly stderr: LineSink;
   readonly env: NodeJS.ProcessEnv;
+  /** Monotonic ms, to tell a duplicate signal from a second Ctrl-C. */
+  readonly now: () => number;
   /** Subscribes to SIGINT/SIGTERM/SIGHUP and to our own exit; returns the unsubscribe. */
   readonly onSignals: (handler: (signal: NodeJS.Signals) => void, onExit: () => void) => () => void;
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * Under `npm start`, one Ctrl-C reaches us twice: from the terminal (we share its process group) and
+ * forwarded by npm a moment later. A repeat within this window is that echo, not a second Ctrl-C.
+ */
+export const DUPLICATE_SIGNAL_MS = 500;
 
 export const processIo: CliIo = {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  now: () => performance.now(),
   onSignals: (handler, onExit) => {
     // SIGHUP too: a closed terminal must not kill us before we stop the children (they are detached).
     for (const signal of STOP_SIGNALS) process.on(signal, handler);
@@ -51,15 +59,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   const force = new AbortController();
   let stopRequested: (signal: NodeJS.Signals) => void = () => undefined;
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stopRequested = resolve));
+  let firstSignalAt = 0;
   const unsubscribe = io.onSignals(
     (signal) => {
-      if (interrupt.signal.aborted) {
+      if (!interrupt.signal.aborted) {
+        firstSignalAt = io.now();
+        interrupt.abort();
+        stopRequested(signal);
+      } else if (io.now() - firstSignalAt >= DUPLICATE_SIGNAL_MS) {
         io.stderr.write(`meshway: ${signal} again: killing everything now\n`);
         force.abort();
-        return;
       }
-      interrupt.abort();
-      stopRequested(signal);
     },
     () => {
       force.abort(); // we are exiting: nothing we started may outlive us
