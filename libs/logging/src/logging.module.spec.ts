@@ -36,7 +36,7 @@ class OrdersController {
 }
 
 function appModule(service: string, destination: LogCapture) {
-  @Module({ imports: [LoggingModule.forRoot({ service, destination, level: 'info' })], controllers: [OrdersController] })
+  @Module({ imports: [LoggingModule.forRoot({ service, destination, level: 'info', pretty: false })], controllers: [OrdersController] })
   class AppModule {}
   return AppModule;
 }

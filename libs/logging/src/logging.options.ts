@@ -7,7 +7,10 @@ export interface LoggingOptions {
   service: string;
   /** Minimum level: trace, debug, info, warn, error, fatal or silent. Default: `LOG_LEVEL` env var, else `info`. */
   level?: string;
-  /** Human-readable lines (pino-pretty) instead of JSON. Default: whether stdout is a TTY. */
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON. Default: the `LOG_PRETTY` env var (true/false/1/0),
+   * else whether stdout is a TTY — so a dev orchestrator piping its children's output can still ask for pretty lines.
+   */
   pretty?: boolean;
   /** Extra paths to redact, in pino's syntax (`body.password`, `req.headers["x-secret"]`). Always redacted: see ALWAYS_REDACTED. */
   redact?: string[];
@@ -51,6 +54,14 @@ function invalid(option: string, given: unknown, allowed: string): LoggingError 
   return new LoggingError(LoggingErrorCode.InvalidOptions, `Invalid logging option ${option}=${JSON.stringify(given)}: expected ${allowed}`);
 }
 
+function prettyFromEnv(): boolean | undefined {
+  const value = process.env['LOG_PRETTY']?.trim().toLowerCase();
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw invalid('pretty (from LOG_PRETTY)', process.env['LOG_PRETTY'], 'true, false, 1 or 0');
+}
+
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 
 /** Applies the defaults and validates; throws `MESHWAY_LOGGING_INVALID_OPTIONS` naming the option. */
@@ -59,13 +70,13 @@ export function resolveLoggingOptions(options: LoggingOptions): ResolvedLoggingO
   if (typeof service !== 'string' || service.trim() === '') throw invalid('service', service, 'a non-empty name');
   const level = options.level ?? process.env['LOG_LEVEL'] ?? 'info';
   const known = LOG_LEVELS.find((l) => l === level.toLowerCase());
-  if (known === undefined) throw invalid('level', level, `one of ${LOG_LEVELS.join(', ')}`);
+  if (known === undefined) throw invalid(options.level === undefined ? 'level (from LOG_LEVEL)' : 'level', level, `one of ${LOG_LEVELS.join(', ')}`);
   if (!isStringArray(redact)) throw invalid('redact', redact, 'a list of paths such as body.password');
   if (!isStringArray(quietPaths)) throw invalid('quietPaths', quietPaths, 'a list of paths such as /health');
   return {
     service,
     level: known,
-    pretty: options.pretty ?? process.stdout.isTTY,
+    pretty: options.pretty ?? prettyFromEnv() ?? process.stdout.isTTY,
     redact,
     destination: options.destination,
     autoLogging: options.autoLogging ?? true,

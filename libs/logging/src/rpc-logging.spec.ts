@@ -24,7 +24,7 @@ class EchoHandler {
 
 const capture = new LogCapture();
 
-@Module({ imports: [LoggingModule.forRoot({ service: 'echo', destination: capture, level: 'info' })], controllers: [EchoHandler] })
+@Module({ imports: [LoggingModule.forRoot({ service: 'echo', destination: capture, level: 'info', pretty: false })], controllers: [EchoHandler] })
 class EchoModule {}
 
 let started: StartedNestApp;
