@@ -30,3 +30,13 @@ export class DiscoveryError extends Error {
     this.status = options?.status;
   }
 }
+
+/** The message of anything thrown, for logs. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The registry's HTTP status behind an error, when it answered at all. */
+export function statusOf(error: unknown): number | undefined {
+  return error instanceof DiscoveryError ? error.status : undefined;
+}

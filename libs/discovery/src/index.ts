@@ -7,8 +7,8 @@ export { resolveDiscoveryOptions, DEFAULT_WAIT_SECONDS, type ConsulDiscoveryOpti
 export { DEFAULT_CONSUL_ADDR, type ConsulConnectionOptions } from './consul-connection.options.js';
 export { type BackoffOptions, DEFAULT_BACKOFF } from './exponential.backoff.js';
 export { type DiscoveryLogger, silentLogger } from './discovery.logger.js';
-export { ServiceRegistrar, type RegistrarStats } from './service.registrar.js';
-export { resolveRegistrarOptions, DEFAULT_VERIFY_EVERY_MS, type RegistrarOptions, type RegistryAgent } from './registrar.options.js';
+export { ServiceRegistrar } from './service.registrar.js';
+export { resolveRegistrarOptions, DEFAULT_VERIFY_EVERY_MS, type RegistrarOptions, type RegistrarStats, type RegistryAgent } from './registrar.options.js';
 export {
   buildRegistration,
   checkIdOf,

@@ -36,6 +36,16 @@ export interface ResolvedRegistrarOptions {
   readonly agent: RegistryAgent | undefined;
 }
 
+/** Counters of a registrar, for metrics (monotonic). */
+export interface RegistrarStats {
+  /** Successful `agent/service/register` calls, re-registrations included. */
+  readonly registrations: number;
+  /** Successful TTL heartbeats. */
+  readonly heartbeats: number;
+  /** Failed registry calls. */
+  readonly failures: number;
+}
+
 export const DEFAULT_VERIFY_EVERY_MS = 10_000;
 
 /** Validates {@link RegistrarOptions} and fills defaults (`env` supplies CONSUL_HTTP_ADDR / CONSUL_HTTP_TOKEN). */

@@ -1,27 +1,14 @@
 import type { TimerHandle } from '@meshway/clock';
 import { ConsulApi } from './consul.api.js';
 import { durationMs } from './consul-duration.js';
-import { DiscoveryError, DiscoveryErrorCode } from './discovery.errors.js';
+import { DiscoveryError, DiscoveryErrorCode, errorText, statusOf } from './discovery.errors.js';
 import { ExponentialBackoff } from './exponential.backoff.js';
 import { invalidOption } from './options.validation.js';
-import { resolveRegistrarOptions, type RegistrarOptions, type RegistryAgent, type ResolvedRegistrarOptions } from './registrar.options.js';
+import { resolveRegistrarOptions, type RegistrarOptions, type RegistrarStats, type RegistryAgent, type ResolvedRegistrarOptions } from './registrar.options.js';
 import { checkIdOf, isTtlCheck, validateRegistration, type ServiceRegistration } from './service-registration.js';
-
-/** Counters for metrics (monotonic). */
-export interface RegistrarStats {
-  /** Successful `agent/service/register` calls, re-registrations included. */
-  readonly registrations: number;
-  /** Successful TTL heartbeats. */
-  readonly heartbeats: number;
-  /** Failed registry calls. */
-  readonly failures: number;
-}
 
 /** Never heartbeat more often than this, whatever the TTL. */
 const MIN_HEARTBEAT_MS = 100;
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-const statusOf = (error: unknown): number | undefined => (error instanceof DiscoveryError ? error.status : undefined);
 
 /**
  * Keeps one service instance registered in a Consul-compatible registry, framework-free:

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { systemClock } from '@meshway/clock';
-import { DiscoveryError, DiscoveryErrorCode } from '../discovery.errors.js';
+import { DiscoveryError, DiscoveryErrorCode, errorText } from '../discovery.errors.js';
 import type { DiscoverySource } from '../discovery.source.js';
 import { buildRegistration, type ServiceRegistration } from '../service-registration.js';
 import type { ServiceRegistrar } from '../service.registrar.js';
@@ -20,8 +20,6 @@ export interface RegisteredInstance {
   readonly port: number;
   readonly check: 'http' | 'ttl';
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Registers the app once its HTTP listener is bound (services listen on port 0, so the port is known

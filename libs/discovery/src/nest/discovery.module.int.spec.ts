@@ -82,7 +82,7 @@ describe('DiscoveryModule in a Nest Fastify app, against the real registry', () 
         DiscoveryModule.forRoot({
           service: { name: 'nest-probe', version: '1.2.3', transport: 'http', apiVersion: 'v1', routes: [{ methods: ['GET'], path: '/api/probe' }], stripPrefix: '/api' },
           consul: { addr, token: TOKEN },
-          drainMs: 300,
+          drainMs: 1_500,
         }),
       ],
       controllers: [ProbeController],
