@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StaticDiscovery } from '@meshway/discovery';
-import { FakeClock } from '@meshway/testing';
+import { FakeClock, freePort } from '@meshway/testing';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MeshClient } from './mesh-client.js';
@@ -117,6 +117,14 @@ describe('MeshClient over NATS (Nest wire format)', () => {
 
   it('throws MESHWAY_NATS_UNAVAILABLE when a NATS instance is picked but no NATS is configured', async () => {
     await expect(natsService({ nats: undefined }).call('orders', 'orders.get')).rejects.toMatchObject({ code: 'MESHWAY_NATS_UNAVAILABLE' });
+  });
+
+  it('throws MESHWAY_NATS_UNAVAILABLE when the NATS server cannot be reached, ', async () => {
+    const port = await freePort();
+    await expect(natsService({ nats: { servers: [`nats://127.0.0.1:${port}`] } }).call('orders', 'orders.get')).rejects.toMatchObject({
+      code: 'MESHWAY_NATS_UNAVAILABLE',
+      message: expect.stringContaining(`Cannot connect to NATS at nats://127.0.0.1:${port}`),
+    });
   });
 
   it('rejects an HTTP-style target for a NATS instance with MESHWAY_INVALID_CALL', async () => {
