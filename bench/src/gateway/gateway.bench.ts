@@ -81,6 +81,7 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
   const moderate = options.moderateConnections ?? 10;
   const natsUrl = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const latencySeconds = Math.min(seconds, 3);
+  const before = machine();
   const upstream = await startUpstream();
   const started: Target[] = [upstream];
   try {
@@ -107,7 +108,8 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
     }
     const result: GatewayBenchResult = {
       date: new Date().toISOString(),
-      machine: machine(),
+      machine: before,
+      loadAverageAtEnd: machine().loadAverage,
       settings: { connections, seconds, rounds, moderateConnections: moderate, latencySeconds, nginx: nginx ? 'nginx 1 worker' : 'not available' },
       targets: targets.map((t) => summarise(t, samples.get(t)!)),
       nats: {

@@ -19,7 +19,9 @@ export interface TargetResult {
 
 export interface GatewayBenchResult {
   readonly date: string;
-  readonly machine: { readonly cpus: number; readonly model: string; readonly node: string };
+  readonly machine: { readonly cpus: number; readonly model: string; readonly node: string; readonly loadAverage: number };
+  /** 1-minute load average when the measurements ended. */
+  readonly loadAverageAtEnd: number;
   readonly settings: Readonly<Record<string, string | number>>;
   readonly targets: readonly TargetResult[];
   readonly nats: { readonly bareP50: number; readonly bareP99: number; readonly viaGatewayP50: number; readonly viaGatewayP99: number };
@@ -42,7 +44,7 @@ export function printReport(result: GatewayBenchResult): void {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)));
   const out = [
-    `Gateway benchmark — ${result.machine.cpus} CPU ${result.machine.model}, Node ${result.machine.node}, ${JSON.stringify(result.settings)}`,
+    `Gateway benchmark — ${result.machine.cpus} CPU ${result.machine.model}, Node ${result.machine.node}, load average ${result.machine.loadAverage} → ${result.loadAverageAtEnd}, ${JSON.stringify(result.settings)}`,
     row(header, widths),
     row(widths.map((w) => '-'.repeat(w)), widths),
     ...lines.map((l) => row(l, widths)),

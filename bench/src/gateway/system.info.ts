@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -15,7 +15,8 @@ export async function getconf(name: string): Promise<number> {
   return value;
 }
 
-export function machine(): { cpus: number; model: string; node: string } {
+/** The machine, and how busy it is (1-minute load average): numbers taken on a loaded machine are noise-prone. */
+export function machine(): { cpus: number; model: string; node: string; loadAverage: number } {
   const list = cpus();
-  return { cpus: list.length, model: list[0]?.model ?? 'unknown', node: process.version };
+  return { cpus: list.length, model: list[0]?.model ?? 'unknown', node: process.version, loadAverage: Number((loadavg()[0] ?? 0).toFixed(2)) };
 }
