@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCatalog } from './component.catalog.js';
 import { DevErrorCode } from './dev.errors.js';
-import { FIXTURE_APPS, fixtureMain, writeApps } from './fixtures/fixture.apps.js';
+import { FIXTURE_APPS, fixtureMain, removeTmpApps, writeApps } from './fixtures/fixture.apps.js';
 
 describe('readCatalog', () => {
+  afterAll(removeTmpApps);
+
   it('finds each app by its package.json "meshway" field, sorted by folder, with role, transport and entry', () => {
     const catalog = readCatalog(FIXTURE_APPS);
     expect(catalog.components).toEqual([

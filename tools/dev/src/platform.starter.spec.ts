@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DevError, DevErrorCode } from './dev.errors.js';
-import { FIXTURE_APPS, fixtureEnv, fixtureMain, pidsIn, writeApps } from './fixtures/fixture.apps.js';
+import { FIXTURE_APPS, fixtureEnv, fixtureMain, pidsIn, removeTmpApps, writeApps } from './fixtures/fixture.apps.js';
 import { startPlatform, type PlatformHandle } from './platform.starter.js';
 import { processAlive } from './process-group.js';
 
@@ -32,6 +32,8 @@ afterEach(async () => {
 });
 
 describe('startPlatform', () => {
+  afterAll(removeTmpApps);
+
   it('starts registry → services → gateway, each once healthy, passing the env contract, and stops the whole tree', async () => {
     const env = await fixtureEnv();
     const out = capture();

@@ -1,12 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCatalog } from './component.catalog.js';
 import { DevErrorCode } from './dev.errors.js';
-import { FIXTURE_APPS, fixtureMain, writeApps } from './fixtures/fixture.apps.js';
+import { FIXTURE_APPS, fixtureMain, removeTmpApps, writeApps } from './fixtures/fixture.apps.js';
 import { planStart, type StartPlan } from './start.plan.js';
 
 const names = (plan: StartPlan): string[][] => plan.stages.map((s) => s.instances.map((i) => i.name));
 
 describe('planStart', () => {
+  afterAll(removeTmpApps);
+
   const catalog = readCatalog(FIXTURE_APPS);
 
   it('starts the registry, then every service, then the gateway', () => {
