@@ -1,4 +1,4 @@
-import { getProjects, type Tree } from '@nx/devkit';
+import { readJson, type Tree } from '@nx/devkit';
 
 /** Service and lib names: a folder under apps/ or libs/, a `@meshway/<name>` package, a NATS queue group. */
 export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -12,10 +12,31 @@ export function assertProjectName(kind: 'service' | 'lib', name: unknown): asser
   }
 }
 
-/** Throws a clear Error when `dir` exists or another project is already called `packageName`. */
+/** Folders the root package.json `workspaces` names (`apps/*` → each folder under apps/). */
+function workspaceFolders(tree: Tree): string[] {
+  if (!tree.exists('package.json')) return [];
+  const { workspaces } = readJson<{ workspaces?: unknown }>(tree, 'package.json');
+  const patterns = Array.isArray(workspaces) ? workspaces.filter((w): w is string => typeof w === 'string') : [];
+  return patterns.flatMap((pattern) => {
+    if (!pattern.endsWith('/*')) return [pattern];
+    const parent = pattern.slice(0, -2);
+    return tree.children(parent).map((child) => `${parent}/${child}`);
+  });
+}
+
+/** Package names of the npm workspace's projects, read from the tree (so files written by this run count too). */
+function workspacePackageNames(tree: Tree): Set<string> {
+  const names = workspaceFolders(tree)
+    .map((folder) => `${folder}/package.json`)
+    .filter((file) => tree.exists(file))
+    .map((file) => readJson<{ name?: unknown }>(tree, file).name);
+  return new Set(names.filter((name): name is string => typeof name === 'string'));
+}
+
+/** Throws a clear Error when `dir` exists or another workspace package is already called `packageName`. */
 export function assertProjectIsNew(tree: Tree, dir: string, packageName: string): void {
   if (tree.exists(dir)) throw new Error(`${dir} already exists: choose another name or remove the folder first.`);
-  if (getProjects(tree).has(packageName)) throw new Error(`A project named ${packageName} already exists: choose another name.`);
+  if (workspacePackageNames(tree).has(packageName)) throw new Error(`A project named ${packageName} already exists: choose another name.`);
 }
 
 /** Throws a clear Error unless `value` is one of `allowed`. */

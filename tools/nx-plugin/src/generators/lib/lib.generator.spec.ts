@@ -1,4 +1,4 @@
-import { readJson, type Tree } from '@nx/devkit';
+import { readJson, writeJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { libGenerator } from './lib.generator.js';
@@ -95,6 +95,12 @@ describe('nx g @meshway/nx:lib', () => {
 
     it('rejects --nest-adapter on a Nest lib', () => {
       expectNothingWritten(() => libGenerator(tree, { name: 'audit', kind: 'nest', nestAdapter: true }), '--nest-adapter applies to --kind=core only');
+    });
+
+    it('refuses a name another workspace project already uses as its package name', () => {
+      writeJson(tree, 'apps/caching/package.json', { name: '@meshway/caching', version: '0.1.0' });
+      writeJson(tree, 'package.json', { ...readJson<Record<string, unknown>>(tree, 'package.json'), workspaces: ['apps/*', 'libs/*'] });
+      expectNothingWritten(() => libGenerator(tree, { name: 'caching' }), 'A project named @meshway/caching already exists');
     });
 
     it('refuses a name whose folder exists', () => {

@@ -81,7 +81,8 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
     // Instead of `npm install` (slow, and it would write through the shared node_modules): link the new package.
     linkWorkspacePackages(root);
     writeFileSync(join(root, 'tsconfig.probe.json'), JSON.stringify({ extends: './tsconfig.json', include: [`apps/${PROBE}/src/**/*.ts`, `apps/${PROBE}/vitest.config.ts`] }));
-    // The three checks run side by side: together they fit the time budget, one after another they would not.
+    // The three checks run side by side: on an idle 2-core machine the whole spec takes well under 90 s;
+    // the generous timeouts only keep a loaded CI machine from failing it.
     checks = {
       tests: started(bin(root, 'vitest', ['run', '--project', PROBE])),
       typecheck: started(bin(root, 'tsc', ['-p', 'tsconfig.probe.json'])),
@@ -92,7 +93,7 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
   afterAll(async () => {
     if (checks) await Promise.all(Object.values(checks));
     if (root) rmSync(root, { recursive: true, force: true });
-  }, 90_000);
+  }, 180_000);
 
   it('creates the service and links it like npm install would', () => {
     expect(generated).toContain(`CREATE apps/${PROBE}/src/main.ts`);
@@ -105,15 +106,15 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
     expect(ok, output).toBe(true);
     expect(output).toMatch(/Test Files\s+2 passed \(2\)/);
     expect(output).toMatch(/Tests\s+\d+ passed/);
-  }, 90_000);
+  }, 180_000);
 
   it('passes the repo typecheck', async () => {
     const { ok, output } = await checks!.typecheck;
     expect(ok, output).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it('passes the repo lint (strict type-checked rules and module boundaries)', async () => {
     const { ok, output } = await checks!.lint;
     expect(ok, output).toBe(true);
-  }, 90_000);
+  }, 180_000);
 });
