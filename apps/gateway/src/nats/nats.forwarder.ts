@@ -8,6 +8,18 @@ import { stripResponseHopByHop } from '../proxy/incoming-headers.js';
 import { readBody } from '../proxy/request-body.js';
 import { requestEnvelope } from './request-envelope.js';
 
+const EMPTY = Buffer.alloc(0);
+
+/** A GET without Content-Length or chunking has no body: no need to wait for the request stream to end. */
+function hasBody(ex: Exchange): boolean {
+  return ex.headers.chunked || (ex.headers.contentLength !== undefined && ex.headers.contentLength !== '0');
+}
+
+function headerValue(forward: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < forward.length; i += 2) if (forward[i] === name) return forward[i + 1];
+  return undefined;
+}
+
 /** Ceiling on the extra time NATS itself waits after the gateway's own deadline (so its request always ends). */
 const NATS_GRACE_MS = 1_000;
 
@@ -77,14 +89,14 @@ export class NatsForwarder {
     if (!route?.spec.subject) return;
     const { subject, service } = route.spec;
     if (!this.nats || this.nats.isClosed()) throw new GatewayError('MESHWAY_NATS_UNAVAILABLE', `Route ${route.key} needs NATS, and the gateway has no NATS connection.`);
-    const raw = await readBody(ex.req, route.spec.bodyLimitBytes);
+    const raw = hasBody(ex) ? await readBody(ex.req, route.spec.bodyLimitBytes) : EMPTY;
     const payload = encodeNestRequest(subject, requestEnvelope(ex, raw), randomUUID());
     const left = ex.deadline - this.clock.monotonic();
     const headers = natsHeaders();
     headers.set(MESH_HEADERS.requestId, ex.requestId);
     headers.set(MESH_HEADERS.timeout, String(Math.max(1, Math.ceil(left))));
-    const traceparent = ex.req.headers.traceparent;
-    if (typeof traceparent === 'string') headers.set(MESH_HEADERS.traceparent, traceparent);
+    const traceparent = headerValue(ex.headers.forward, MESH_HEADERS.traceparent);
+    if (traceparent !== undefined) headers.set(MESH_HEADERS.traceparent, traceparent);
     const msg = await this.withDeadline(this.nats.request(subject, payload, { timeout: Math.max(1, left) + NATS_GRACE_MS, headers }), left, subject, service);
     if (ex.res.writableEnded || ex.res.destroyed) return;
     const reply = decodeNestReply(msg.data);
