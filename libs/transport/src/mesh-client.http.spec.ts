@@ -128,7 +128,7 @@ describe('MeshClient over HTTP', () => {
     const started = Date.now();
     await expect(mesh.call('users', 'GET /slow', undefined, { timeoutMs: 150 })).rejects.toMatchObject({
       code: 'MESHWAY_UPSTREAM_TIMEOUT',
-      message: expect.stringMatching(/did not answer within 1\d\d ms/),
+      message: expect.stringMatching(/did not answer within \d+ ms/),
     });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
