@@ -6,7 +6,7 @@ import { natsRequestLoop } from './nats.latency.js';
 import { groupCpuSeconds } from './process.stats.js';
 import { printReport, type GatewayBenchResult, type TargetResult } from './gateway.report.js';
 import { machine } from './system.info.js';
-import { NATS_SUBJECT, startHttpProxy, startMeshway, startNatsResponder, startNginx, startUpstream, type Target } from './targets.js';
+import { NATS_SUBJECT, startFloor, startHttpProxy, startMeshway, startNatsResponder, startNginx, startUpstream, type Target } from './targets.js';
 
 /** Options of {@link runGatewayBench}; each has an env override for `npm run bench -- gateway`. */
 export interface GatewayBenchOptions {
@@ -85,10 +85,13 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
   const upstream = await startUpstream();
   const started: Target[] = [upstream];
   try {
-    const [proxy, meshway, nginx] = await Promise.all([startHttpProxy(upstream), startMeshway(upstream, natsUrl), freePort().then((port) => startNginx(upstream, port))]);
+    const [proxy, meshway, nginx, floorNode, floorFastify] = await Promise.all([
+      startHttpProxy(upstream), startMeshway(upstream, natsUrl), freePort().then((port) => startNginx(upstream, port)),
+      startFloor(upstream, 'node'), startFloor(upstream, 'fastify'),
+    ]);
     const responder = await startNatsResponder(natsUrl);
-    started.push(proxy, meshway.http, ...(nginx ? [nginx] : []), { name: 'nats-responder', url: '', process: responder });
-    const targets = [upstream, meshway.http, proxy, ...(nginx ? [nginx] : [])];
+    started.push(proxy, meshway.http, floorNode, floorFastify, ...(nginx ? [nginx] : []), { name: 'nats-responder', url: '', process: responder });
+    const targets = [upstream, meshway.http, proxy, ...(nginx ? [nginx] : []), floorNode, floorFastify];
     const samples = new Map<Target, Samples>(targets.map((t) => [t, { throughput: [], cpuUsPerRequest: [], moderate: [], single: [] }]));
     for (const target of targets) await autocannon(target.url, connections, 1); // warm-up (JIT, pools)
     await autocannon(meshway.nats.url, 1, 1);

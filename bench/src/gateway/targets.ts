@@ -32,6 +32,13 @@ export async function startHttpProxy(upstream: Target): Promise<Target> {
   return { name: '@fastify/http-proxy', url: `http://127.0.0.1:${port}/items`, process: proc };
 }
 
+/** A minimal undici-dispatch proxy hosted by node:http or by a Fastify catch-all route (see floor.server.ts). */
+export async function startFloor(upstream: Target, mode: 'node' | 'fastify'): Promise<Target> {
+  const proc = spawnTs(`${HERE}/floor.server.ts`, { name: `floor-${mode}`, env: { UPSTREAM: new URL(upstream.url).origin, MODE: mode } });
+  const port = await portOf(proc, /listening (\d+)/);
+  return { name: mode === 'node' ? 'floor: node:http + dispatch' : 'floor: Fastify route + dispatch', url: `http://127.0.0.1:${port}/items`, process: proc };
+}
+
 /** The real gateway entry (`apps/gateway/src/main.ts`) with static discovery: routing, balancing and metrics all on. */
 export async function startMeshway(upstream: Target, natsUrl: string): Promise<{ http: Target; nats: Target }> {
   const dir = await mkdtemp(join(tmpdir(), 'meshway-bench-'));
