@@ -10,7 +10,7 @@ import { resolveOptions, type RegistryOptions, type ResolvedRegistryOptions } fr
 import { RegistryState } from './state/registry.state.js';
 import { SessionTimers } from './state/session.timers.js';
 import { Checkpointer } from './store/checkpointer.js';
-import { openStore } from './store/store.opener.js';
+import { markCleanShutdown, openStore } from './store/store.opener.js';
 
 export const REGISTRY_VERSION = '0.1.0';
 
@@ -49,6 +49,7 @@ export async function startRegistry(input: RegistryOptions): Promise<RunningRegi
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
     await shutdown(app, checks, sessions, checkpointer, state, opened.store);
+    markCleanShutdown(options.dataDir);
     throw error;
   }
   const port = (app.server.address() as AddressInfo).port;
@@ -60,7 +61,10 @@ export async function startRegistry(input: RegistryOptions): Promise<RunningRegi
     recoveredFrom: opened.source,
     state,
     checks,
-    close: () => shutdown(app, checks, sessions, checkpointer, state, opened.store),
+    close: async () => {
+      await shutdown(app, checks, sessions, checkpointer, state, opened.store);
+      markCleanShutdown(options.dataDir);
+    },
   };
 }
 
@@ -98,7 +102,9 @@ async function shutdown(
   await app.close();
   await checks.stop();
   sessions.stop();
-  await checkpointer.stop();
   await state.whenDurable();
+  // A clean stop leaves a checkpoint of the final state.
+  await checkpointer.checkpoint();
+  await checkpointer.stop();
   await store.close();
 }

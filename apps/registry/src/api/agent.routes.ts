@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SERF_HEALTH_CHECK_ID } from '../model/records.js';
+import { SERF_HEALTH_CHECK_ID, type ServiceRecord } from '../model/records.js';
 import { notFound, badRequest } from '../registry.errors.js';
 import { deregisterService, registerService, setServiceMaintenance } from '../state/catalog.ops.js';
 import { Topic } from '../state/change.feed.js';
@@ -32,6 +32,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void
   );
   route(app, ['GET'], '/v1/agent/service/:id', (request, reply) => {
     const id = param(request, 'id');
+    requireService(ctx, id, `unknown service ID: ${id}`);
     return answerRead(ctx, request, reply, {
       watch: { topics: [Topic.services] },
       index: () => ctx.state.indexOf(Topic.services),
@@ -77,9 +78,9 @@ function localServices(ctx: ApiContext): Record<string, unknown> {
   return Object.fromEntries(services.map((s) => [s.ID, agentServiceView(s, ctx.node.datacenter)]));
 }
 
-function requireService(ctx: ApiContext, id: string): NonNullable<ReturnType<typeof ctx.state.tables.services.get>> {
+function requireService(ctx: ApiContext, id: string, reason?: string): ServiceRecord {
   const service = ctx.state.tables.services.get(nodeKey(ctx.node.name, id));
-  if (!service) throw notFound(`Unknown service ID ${JSON.stringify(id)}. Ensure that the service ID is passed, not the service name.`);
+  if (!service) throw notFound(reason ?? `Unknown service ID ${JSON.stringify(id)}. Ensure that the service ID is passed, not the service name.`);
   return service;
 }
 

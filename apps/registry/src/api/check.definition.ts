@@ -22,7 +22,7 @@ const invalid = (why: string): Error => badRequest(`Invalid check: ${why}`);
 
 /** Reads one check definition (agent or service form). An entirely empty object is skipped, as Consul does. */
 export function parseCheck(reader: FieldReader, ctx: CheckContext): CheckInput | undefined {
-  if (isEmpty(reader)) return undefined;
+  if (reader.isEmpty()) return undefined;
   const unsupported = UNSUPPORTED.find((field) => reader.has(field));
   if (unsupported !== undefined) throw invalid(`${unsupported} checks are not supported by meshway-registry; use TTL, HTTP or TCP`);
   const { type, definition } = parseDefinition(reader, ctx.minIntervalMs);
@@ -96,10 +96,6 @@ function parseHttp(reader: FieldReader, url: string): CheckDefinition {
 function headerKeys(reader: FieldReader): Record<string, unknown> {
   const raw = reader.raw('Header');
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {};
-}
-
-function isEmpty(reader: FieldReader): boolean {
-  return !['HTTP', 'TCP', 'TTL', 'Interval', 'CheckID', 'ID', 'Name', 'Status', ...UNSUPPORTED].some((field) => reader.has(field));
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFixture, type RegistryFixture } from '../spec/registry.fixture.js';
+import { rows, startFixture, type RegistryFixture } from '../spec/registry.fixture.js';
 
 /** The real `consul` npm client (2.x) is the caller: if it is happy, Consul's shapes are right. */
 describe('the registry through the consul npm client', () => {
@@ -17,8 +17,8 @@ describe('the registry through the consul npm client', () => {
     await fx.consul.agent.service.register({ name: 'billing', port: 9000 });
     expect(await fx.consul.catalog.service.list()).toEqual({ billing: [], web: ['http', 'v1', 'v2'] });
     const instances = await fx.consul.catalog.service.nodes('web');
-    expect(instances.map((s: { ServiceID: string; ServicePort: number }) => [s.ServiceID, s.ServicePort])).toEqual([['web-1', 8080], ['web-2', 8081]]);
-    const agentServices = await fx.consul.agent.service.list();
+    expect(rows<{ ServiceID: string; ServicePort: number }>(instances).map((s) => [s.ServiceID, s.ServicePort])).toEqual([['web-1', 8080], ['web-2', 8081]]);
+    const agentServices: Record<string, unknown> = await fx.consul.agent.service.list();
     expect(agentServices['web-1']).toMatchObject({ ID: 'web-1', Service: 'web', Port: 8080, Tags: ['v1', 'http'], Meta: { 'meshway-transport': 'http' } });
     expect(Object.keys(agentServices).sort()).toEqual(['billing', 'web-1', 'web-2']);
   });
@@ -47,16 +47,16 @@ describe('the registry through the consul npm client', () => {
     await fx.consul.agent.check.warn('service:web-1');
     expect(await fx.consul.health.service({ service: 'web', passing: true })).toEqual([]);
     expect(await fx.consul.health.service('web')).toHaveLength(1);
-    expect((await fx.consul.health.state('warning')).map((c: { CheckID: string }) => c.CheckID)).toEqual(['service:web-1']);
+    expect(rows<{ CheckID: string }>(await fx.consul.health.state('warning')).map((c) => c.CheckID)).toEqual(['service:web-1']);
   });
 
   it('filters by tag in catalog and health answers', async () => {
     await fx.consul.agent.service.register({ name: 'web', id: 'web-1', tags: ['blue'] });
     await fx.consul.agent.service.register({ name: 'web', id: 'web-2', tags: ['green'] });
     const blue = await fx.consul.health.service({ service: 'web', tag: 'blue' });
-    expect(blue.map((e: { Service: { ID: string } }) => e.Service.ID)).toEqual(['web-1']);
+    expect(rows<{ Service: { ID: string } }>(blue).map((e) => e.Service.ID)).toEqual(['web-1']);
     const green = await fx.consul.catalog.service.nodes({ service: 'web', tag: 'green' });
-    expect(green.map((s: { ServiceID: string }) => s.ServiceID)).toEqual(['web-2']);
+    expect(rows<{ ServiceID: string }>(green).map((s) => s.ServiceID)).toEqual(['web-2']);
   });
 
   it('deregisters a service with its checks', async () => {
@@ -95,12 +95,12 @@ describe('the registry through the consul npm client', () => {
       service: { service: 'db', id: 'db-1', port: 5432, tags: ['primary'] },
       check: { name: 'db alive', serviceid: 'db-1', status: 'passing' },
     });
-    expect((await fx.consul.catalog.node.list()).map((n: { Node: string }) => n.Node)).toEqual(['ext-1', 'node-1']);
+    expect(rows<{ Node: string }>(await fx.consul.catalog.node.list()).map((n) => n.Node)).toEqual(['ext-1', 'node-1']);
     const node = await fx.consul.catalog.node.services('ext-1');
     expect(node.Services['db-1']).toMatchObject({ Service: 'db', Port: 5432 });
     const healthy = await fx.consul.health.service({ service: 'db', passing: true });
     expect(healthy[0]).toMatchObject({ Node: { Node: 'ext-1', Address: '10.0.0.5' }, Checks: [{ CheckID: 'db alive', Status: 'passing' }] });
-    expect((await fx.consul.health.node('ext-1')).map((c: { CheckID: string }) => c.CheckID)).toEqual(['db alive']);
+    expect(rows<{ CheckID: string }>(await fx.consul.health.node('ext-1')).map((c) => c.CheckID)).toEqual(['db alive']);
     await fx.consul.catalog.deregister('ext-1');
     expect(await fx.consul.catalog.service.list()).toEqual({});
     expect(await (await fx.http('/v1/catalog/node/ext-1')).text()).toBe('null');

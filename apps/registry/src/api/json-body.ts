@@ -35,6 +35,11 @@ export class FieldReader {
     this.fields = new Map(Object.entries(value ?? {}).map(([k, v]) => [normalise(k), v]));
   }
 
+  /** True when the object has no non-null field at all. */
+  isEmpty(): boolean {
+    return [...this.fields.values()].every((value) => value === null);
+  }
+
   has(name: string): boolean {
     const value = this.fields.get(normalise(name));
     return value !== undefined && value !== null;

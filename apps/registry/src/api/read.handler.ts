@@ -21,7 +21,11 @@ export interface ReadSpec {
 export async function answerRead(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, spec: ReadSpec): Promise<void> {
   const { minIndex, waitMs } = blockingParams(request.query as Query, ctx.random);
   if (minIndex > 0 && spec.index() <= minIndex) await waitForChange(ctx, reply, spec, minIndex, waitMs);
-  if (reply.raw.destroyed) return;
+  if (reply.raw.destroyed) {
+    // The client left while we waited: nothing to send, and fastify must not try.
+    reply.hijack();
+    return;
+  }
   const index = spec.index();
   const version = ctx.state.lastIndex;
   const answer = spec.cacheKey === undefined ? spec.compute() : ctx.cache.get(spec.cacheKey, version, spec.compute);

@@ -99,7 +99,8 @@ function parseSession(reader: FieldReader, ctx: ApiContext): Content<SessionReco
     Node: node,
     LockDelayMs: lockDelayMs,
     Behavior: behavior,
-    TTL: ttlMs === undefined || ttlMs === 0 ? '' : formatGoDuration(ttlMs),
+    // Consul keeps the TTL text as the client wrote it.
+    TTL: ttlMs === undefined || ttlMs === 0 ? '' : ttlText(reader.raw('TTL'), ttlMs),
     NodeChecks: nodeChecks,
     ServiceChecks: serviceChecks,
   };
@@ -113,4 +114,8 @@ function lockDelay(reader: FieldReader | undefined): number {
   if (ms === undefined || ms < 0) throw badRequest('Invalid LockDelay');
   if (ms > MAX_LOCK_DELAY_MS) throw badRequest(`Lock delay must be at most ${formatGoDuration(MAX_LOCK_DELAY_MS)}`);
   return ms;
+}
+
+function ttlText(raw: unknown, ms: number): string {
+  return typeof raw === 'string' ? raw.trim() : formatGoDuration(ms);
 }
