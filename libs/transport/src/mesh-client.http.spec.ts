@@ -244,11 +244,29 @@ describe('MeshClient over HTTP', () => {
     expect((await mesh.call('users', 'GET /users/4')).status).toBe(200);
     expect(discovery.resolves).toBe(1);
   });
+
+  it('honours an abort that happens while discovery answers, without calling', async () => {
+    const users = await upstream('a');
+    const controller = new AbortController();
+    const discovery = new LateWatchDiscovery([{ service: 'users', address: '127.0.0.1', port: users.port }], () => {
+      controller.abort();
+    });
+    const mesh = client(discovery);
+    await expect(mesh.call('users', 'GET /users/1', undefined, { signal: controller.signal })).rejects.toMatchObject({ code: 'MESHWAY_CALL_ABORTED' });
+    expect(users.seen).toHaveLength(0);
+  });
 });
 
 /** Like ConsulDiscovery: the first snapshot reaches watchers asynchronously. */
 class LateWatchDiscovery extends StaticDiscovery {
   resolves = 0;
+
+  constructor(
+    initial: ConstructorParameters<typeof StaticDiscovery>[0],
+    private readonly onResolve: () => void = () => undefined,
+  ) {
+    super(initial);
+  }
 
   override watch(service: string, listener: (snapshot: DiscoverySnapshot) => void): Unsubscribe {
     let stop: Unsubscribe = () => undefined;
@@ -261,6 +279,7 @@ class LateWatchDiscovery extends StaticDiscovery {
 
   override resolve(service: string): Promise<readonly ServiceInstance[]> {
     this.resolves++;
+    this.onResolve();
     return super.resolve(service);
   }
 }

@@ -115,7 +115,9 @@ export class MeshClient {
     const onAbort = (): void => {
       controller.abort(new TransportError(TransportErrorCode.Aborted, `${where}: the caller aborted`, undefined, { cause: callerSignal?.reason }));
     };
-    callerSignal?.addEventListener('abort', onAbort, { once: true });
+    // The caller may have aborted while discovery answered.
+    if (callerSignal?.aborted) onAbort();
+    else callerSignal?.addEventListener('abort', onAbort, { once: true });
     return {
       signal: controller.signal,
       dispose: () => {
