@@ -45,12 +45,12 @@ function linkWorkspacePackages(root: string): void {
 }
 
 /** Runs a workspace binary in the copy; resolves with its output, rejects with the output when it fails. */
-async function bin(root: string, name: string, args: string[]): Promise<string> {
+async function bin(root: string, name: string, args: string[], cwd = root): Promise<string> {
   // A child Vitest must not think it is a worker of this one.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
   try {
     const { stdout, stderr } = await exec(join(root, 'node_modules', '.bin', name), args, {
-      cwd: root,
+      cwd,
       env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
       maxBuffer: 32 * 1024 * 1024,
     });
@@ -69,10 +69,17 @@ function started(command: Promise<string>): Promise<{ ok: boolean; output: strin
   );
 }
 
+/** The generated package's own `build` script (swc), run from its folder as `npm run build` would. */
+function buildScript(root: string): Promise<string> {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'apps', PROBE, 'package.json'), 'utf8')) as { scripts: { build: string } };
+  const [command = '', ...args] = scripts.build.split(' ');
+  return bin(root, command, args, join(root, 'apps', PROBE));
+}
+
 describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () => {
   let root: string;
   let generated: string;
-  let checks: Record<'tests' | 'typecheck' | 'lint', Promise<{ ok: boolean; output: string }>> | undefined;
+  let checks: Record<'tests' | 'typecheck' | 'lint' | 'build', Promise<{ ok: boolean; output: string }>> | undefined;
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'meshway-gen-e2e-'));
@@ -87,6 +94,7 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
       tests: started(bin(root, 'vitest', ['run', '--project', PROBE])),
       typecheck: started(bin(root, 'tsc', ['-p', 'tsconfig.probe.json'])),
       lint: started(bin(root, 'eslint', ['--max-warnings=0', `apps/${PROBE}`])),
+      build: started(buildScript(root)),
     };
   }, 30_000);
 
@@ -111,6 +119,12 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
   it('passes the repo typecheck', async () => {
     const { ok, output } = await checks!.typecheck;
     expect(ok, output).toBe(true);
+  }, 180_000);
+
+  it('builds with its own build script', async () => {
+    const { ok, output } = await checks!.build;
+    expect(ok, output).toBe(true);
+    expect(existsSync(join(root, 'apps', PROBE, 'dist', 'main.js'))).toBe(true);
   }, 180_000);
 
   it('passes the repo lint (strict type-checked rules and module boundaries)', async () => {
