@@ -62,7 +62,8 @@ function describe(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) return 'request timed out (the check Timeout elapsed)';
   const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = err.code ?? err.cause?.code;
-  return code === undefined ? err.message : `${code}: ${err.message}`;
+  if (code === undefined || err.message.includes(code)) return err.message;
+  return `${code}: ${err.message}`;
 }
 
 const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 201: 'Created', 204: 'No Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable', 404: 'Not Found' };

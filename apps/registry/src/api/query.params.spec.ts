@@ -1,0 +1,28 @@
+import { seededRandom } from '@meshway/clock';
+import { describe, expect, it } from 'vitest';
+import { blockingParams, boolParam, DEFAULT_WAIT_MS, MAX_WAIT_MS } from './query.params.js';
+
+describe('query parameters', () => {
+  it('reads a flag without a value as true, and Go booleans otherwise', () => {
+    expect(boolParam({ passing: '' }, 'passing')).toBe(true);
+    expect(boolParam({ passing: 'false' }, 'passing')).toBe(false);
+    expect(boolParam({}, 'passing')).toBe(false);
+    expect(() => boolParam({ passing: 'yes' }, 'passing')).toThrow('Invalid value for ?passing');
+  });
+
+  it('defaults ?wait to 5 minutes and caps it at 10, plus up to wait/16 of jitter', () => {
+    const zero = () => 0;
+    const almostOne = () => 0.999_999;
+    expect(blockingParams({ index: '3' }, zero)).toEqual({ minIndex: 3, waitMs: DEFAULT_WAIT_MS });
+    expect(blockingParams({ index: '3', wait: '1h' }, zero).waitMs).toBe(MAX_WAIT_MS);
+    expect(blockingParams({ index: '3', wait: '16s' }, almostOne).waitMs).toBeCloseTo(17_000, 0);
+  });
+
+  it('spreads watchers over the jitter window', () => {
+    const random = seededRandom(1);
+    const waits = Array.from({ length: 100 }, () => blockingParams({ wait: '16s' }, random).waitMs);
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(16_000);
+    expect(Math.max(...waits)).toBeLessThan(17_000);
+    expect(new Set(waits).size).toBeGreaterThan(90);
+  });
+});
