@@ -22,8 +22,8 @@ export class InstanceDirectory {
 
   /** Current instances of `service`; the first call for a service starts its watch. */
   async instances(service: string): Promise<readonly ServiceInstance[]> {
-    const known = this.watched.get(service)?.instances ?? this.watch(service).instances;
-    if (known) return known;
+    const entry = this.watched.get(service) ?? this.watch(service);
+    if (entry.instances) return entry.instances;
     // The source answers its watch asynchronously (a registry round trip): ask once directly meanwhile.
     const resolved = await this.discovery.resolve(service);
     return this.watched.get(service)?.instances ?? resolved;

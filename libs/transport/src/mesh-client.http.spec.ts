@@ -245,6 +245,15 @@ describe('MeshClient over HTTP', () => {
     expect(discovery.resolves).toBe(1);
   });
 
+  it('starts one discovery watch per service, even for concurrent first calls', async () => {
+    const users = await upstream('a');
+    const discovery = new LateWatchDiscovery([{ service: 'users', address: '127.0.0.1', port: users.port }]);
+    const mesh = client(discovery);
+    const answers = await Promise.all([1, 2, 3].map((i) => mesh.call('users', `GET /users/${i}`)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(discovery.watches).toBe(1);
+  });
+
   it('honours an abort that happens while discovery answers, without calling', async () => {
     const users = await upstream('a');
     const controller = new AbortController();
@@ -260,6 +269,7 @@ describe('MeshClient over HTTP', () => {
 /** Like ConsulDiscovery: the first snapshot reaches watchers asynchronously. */
 class LateWatchDiscovery extends StaticDiscovery {
   resolves = 0;
+  watches = 0;
 
   constructor(
     initial: ConstructorParameters<typeof StaticDiscovery>[0],
@@ -269,6 +279,7 @@ class LateWatchDiscovery extends StaticDiscovery {
   }
 
   override watch(service: string, listener: (snapshot: DiscoverySnapshot) => void): Unsubscribe {
+    this.watches++;
     let stop: Unsubscribe = () => undefined;
     const pending = setImmediate(() => (stop = super.watch(service, listener)));
     return () => {
