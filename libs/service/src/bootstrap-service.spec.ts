@@ -86,7 +86,7 @@ describe('bootstrapService', () => {
     return { status: response.status, body: await response.json() };
   };
 
-  it('starts an HTTP service on a free port (PORT 0) and closes it, signal handlers and all', async () => {
+  it('starts an HTTP service on a free port (PORT 0), answers even a malformed URL in the error shape, and closes, signal handlers and all', async () => {
     const sigterms = process.listenerCount('SIGTERM');
     @Module({ imports: [MeshwayServiceModule.forRoot({ name: 'plain', version: '2.0.0', transport: 'http' })] })
     class HttpAppModule {}
@@ -94,6 +94,9 @@ describe('bootstrapService', () => {
     expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
     expect(running.port).toBeGreaterThan(0);
     expect(await health()).toMatchObject({ status: 200, body: { service: 'plain', ready: true } });
+    const badUrl = await fetch(`${running.url}/users/%E0%A4%A`);
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('not a valid url') } });
     expect(process.listenerCount('SIGTERM')).toBe(sigterms + 1);
     await running.close();
     await running.close();

@@ -4,8 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type NatsOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceConfig } from '@meshway/config';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MESHWAY_CONFIG } from '@meshway/config/nest';
 import { Logger } from '@meshway/logging';
+import { toApiError } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
 import { natsReadinessCheck } from './nats-readiness.check.js';
 import { ServiceError, ServiceErrorCode } from './service.errors.js';
@@ -85,6 +87,12 @@ function exitOnSignals(close: () => Promise<void>, log: NestLogger): () => void 
   };
 }
 
+/** Fastify rejects some requests before Nest sees them (a malformed URL): answer those in the same error shape. */
+function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const apiError = toApiError(error);
+  void reply.code(apiError.status).send(apiError.toBody());
+}
+
 function startLine(options: ResolvedServiceOptions, config: ServiceConfig, url: string): string {
   const transport = options.transport === 'nats' ? `nats at ${config.NATS_URL.join(',')}` : 'http';
   return `${options.name} listening on ${url} (transport: ${transport})`;
@@ -99,7 +107,7 @@ export async function bootstrapService(appModule: Type<unknown>, options: Servic
   const given = resolveServiceOptions(options);
   // Boot errors reject (no process.abort()); logs wait for the pino logger.
   const nestOptions: Readonly<NestApplicationOptions> = { bufferLogs: true, abortOnError: false };
-  const app = await NestFactory.create<NestFastifyApplication>(appModule, new FastifyAdapter(), nestOptions);
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, new FastifyAdapter({ frameworkErrors }), nestOptions);
   let stopNats = (): void => undefined;
   try {
     const resolved = moduleOptions(app, given);
