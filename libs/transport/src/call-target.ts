@@ -35,3 +35,12 @@ export function checkNatsPattern(target: string, instance: ServiceInstance): str
   const hint = HTTP_TARGET.test(target) ? ` (it looks like an HTTP target, but ${instance.service} instance ${instance.id} speaks NATS)` : '';
   throw invalid(`Invalid NATS pattern ${JSON.stringify(target)}${hint}; expected a subject such as "orders.get" (no spaces or wildcards)`);
 }
+
+/** `JSON.stringify(payload)`, or MESHWAY_INVALID_CALL when the payload cannot be sent as JSON (a BigInt, a cycle). */
+export function serializePayload<T>(payload: unknown, encode: (payload: unknown) => T): T {
+  try {
+    return encode(payload);
+  } catch (error) {
+    throw new TransportError(TransportErrorCode.InvalidCall, `Invalid payload: it cannot be sent as JSON (${(error as Error).message})`, undefined, { cause: error });
+  }
+}

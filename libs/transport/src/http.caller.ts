@@ -1,6 +1,6 @@
 import type { ServiceInstance } from '@meshway/discovery';
 import { Pool } from 'undici';
-import { parseHttpTarget } from './call-target.js';
+import { parseHttpTarget, serializePayload } from './call-target.js';
 import type { Exchange, MeshResponse, TransportCaller } from './mesh-call.js';
 import { upstreamFailure } from './upstream.failure.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
@@ -22,7 +22,7 @@ export class HttpCaller implements TransportCaller {
   async send(exchange: Exchange): Promise<MeshResponse> {
     const { instance, payload, signal } = exchange;
     const { method, path } = parseHttpTarget(exchange.target, instance);
-    const body = payload === undefined ? undefined : JSON.stringify(payload);
+    const body = payload === undefined ? undefined : serializePayload(payload, JSON.stringify);
     const headers: Record<string, string> = { accept: 'application/json', ...exchange.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {

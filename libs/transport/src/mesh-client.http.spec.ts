@@ -183,6 +183,18 @@ describe('MeshClient over HTTP', () => {
     await expect(mesh.call('users', 'GET /', undefined, options)).rejects.toMatchObject({ code: 'MESHWAY_INVALID_CALL', message: expect.stringContaining(why) });
   });
 
+  it('rejects a payload that cannot be JSON and a header that would break the framing, with MESHWAY_INVALID_CALL', async () => {
+    const users = await upstream('a');
+    const mesh = client(new StaticDiscovery([{ service: 'users', address: '127.0.0.1', port: users.port }]));
+    await expect(mesh.call('users', 'POST /users', { n: 1n })).rejects.toMatchObject({ code: 'MESHWAY_INVALID_CALL', message: expect.stringContaining('cannot be sent as JSON') });
+    await expect(mesh.call('users', 'GET /users/1', undefined, { requestId: 'a\r\nx-admin: yes' })).rejects.toMatchObject({
+      code: 'MESHWAY_INVALID_CALL',
+      message: expect.stringContaining('header "x-request-id"'),
+    });
+    await expect(mesh.call('users', 'GET /users/1', undefined, { headers: { 'bad name': 'x' } })).rejects.toMatchObject({ code: 'MESHWAY_INVALID_CALL' });
+    expect(users.seen).toHaveLength(0);
+  });
+
   it('closes the keep-alive pool of an instance that leaves discovery', async () => {
     const [a, b] = [await upstream('a'), await upstream('b')];
     const discovery = new StaticDiscovery([{ service: 'users', address: '127.0.0.1', port: a.port }]);

@@ -127,6 +127,10 @@ describe('MeshClient over NATS (Nest wire format)', () => {
     });
   });
 
+  it('rejects a payload that cannot be JSON with MESHWAY_INVALID_CALL', async () => {
+    await expect(natsService().call('orders', uniquePattern('orders.get'), { n: 1n })).rejects.toMatchObject({ code: 'MESHWAY_INVALID_CALL' });
+  });
+
   it('rejects an HTTP-style target for a NATS instance with MESHWAY_INVALID_CALL', async () => {
     await expect(natsService().call('orders', 'GET /orders/1')).rejects.toMatchObject({
       code: 'MESHWAY_INVALID_CALL',

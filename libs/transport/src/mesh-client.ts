@@ -41,11 +41,12 @@ export class MeshClient {
     const instance = await this.pick(service, options);
     const budget = deadlineAt - clock.now();
     if (budget <= 0) throw deadlineExceeded(service, target);
+    const headers = meshHeaders(options, budget);
     const { signal, dispose } = this.budgetSignal(budget, `${target} on ${service} instance ${instance.id}`, options.signal);
     const done = this.balancerOf(service).begin(instance);
     const started = clock.monotonic();
     try {
-      const exchange = { instance, target, payload, headers: meshHeaders(options, budget), timeoutMs: budget, signal };
+      const exchange = { instance, target, payload, headers, timeoutMs: budget, signal };
       const response = await this.callerOf(instance).send(exchange);
       done({ ok: true, latencyMs: clock.monotonic() - started });
       return response as MeshResponse<T>;
@@ -132,12 +133,21 @@ export class MeshClient {
   }
 }
 
+/** RFC 9110 token characters for names; values must not break the framing (CR, LF, NUL). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+
 function meshHeaders(options: CallOptions, budget: number): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   headers[MESH_HEADERS.requestId] = options.requestId ?? headers[MESH_HEADERS.requestId] ?? randomUUID();
   if (options.traceparent !== undefined) headers[MESH_HEADERS.traceparent] = options.traceparent;
   headers[MESH_HEADERS.timeout] = String(Math.max(1, Math.floor(budget)));
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || typeof value !== 'string' || !HEADER_VALUE.test(value)) {
+      throw invalidCall(`header ${JSON.stringify(name)}`, value, 'a token name and a string value without CR, LF or NUL');
+    }
+  }
   return headers;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceInstance } from '@meshway/discovery';
 import { connect, errors, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { checkNatsPattern } from './call-target.js';
+import { checkNatsPattern, serializePayload } from './call-target.js';
 import { isHttpReplyEnvelope } from './http-envelope.js';
 import type { Exchange, MeshResponse, TransportCaller } from './mesh-call.js';
 import { decodeNestReply, encodeNestRequest, type NestReply } from './nest-nats.codec.js';
@@ -27,8 +27,9 @@ export class NatsCaller implements TransportCaller {
     const hdrs = natsHeaders();
     for (const [name, value] of Object.entries(exchange.headers)) hdrs.set(name, value);
     const id = randomUUID();
+    const data = serializePayload(exchange.payload, (payload) => encodeNestRequest(pattern, payload, id));
     try {
-      const request = nc.request(pattern, encodeNestRequest(pattern, exchange.payload, id), { timeout: Math.ceil(exchange.timeoutMs), headers: hdrs });
+      const request = nc.request(pattern, data, { timeout: Math.ceil(exchange.timeoutMs), headers: hdrs });
       const msg = await raceAbort(request, signal);
       return toResponse(decodeNestReply(msg.data), id, instance, where);
     } catch (error) {
