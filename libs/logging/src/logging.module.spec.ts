@@ -1,9 +1,13 @@
+import { request } from 'node:http';
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogCapture, startNestApp, type StartedNestApp } from '@meshway/testing';
+import { LogCapture, startNestApp, waitFor, type StartedNestApp } from '@meshway/testing';
 import { Logger, LoggingModule, PinoLogger } from './index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let slowStarted = false;
+let releaseSlow: () => void = () => undefined;
 
 @Controller()
 class OrdersController {
@@ -22,6 +26,13 @@ class OrdersController {
     await new Promise((resolve) => setImmediate(resolve));
     this.log.info({ item: body.item }, 'creating order');
     return { created: body.item };
+  }
+
+  @Get('slow')
+  async slow(): Promise<string> {
+    slowStarted = true;
+    await new Promise<void>((resolve) => (releaseSlow = resolve));
+    return 'late';
   }
 
   @Get('health')
@@ -103,7 +114,7 @@ describe('LoggingModule on a Nest Fastify app', () => {
     const response = await fetch(`${started.url}/boom`, { headers: { 'x-request-id': 'boom-1' } });
     expect(response.status).toBe(500);
     const last = capture.where('requestId', 'boom-1').at(-1);
-    expect(last).toMatchObject({ level: 'error', msg: 'GET /boom 500 failed', res: { statusCode: 500 } });
+    expect(last).toMatchObject({ level: 'error', msg: 'GET /boom 500', res: { statusCode: 500 } });
     expect(last).not.toHaveProperty('err'); // the handler's error is logged once, by Nest's exception handler
   });
 
@@ -118,6 +129,21 @@ describe('LoggingModule on a Nest Fastify app', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('x-request-id')).toBe('lost');
     expect(capture.where('requestId', 'lost').map((l) => [l['level'], l['msg']])).toEqual([['warn', 'GET /nowhere?x=1 404']]);
+  });
+
+  it('logs a request the client gave up on as aborted', async () => {
+    const gone = new Promise<void>((resolve) => {
+      const req = request(`${started.url}/slow`, { headers: { 'x-request-id': 'impatient' }, agent: false });
+      req.on('error', () => {
+        resolve();
+      });
+      req.end();
+      void waitFor(() => slowStarted, { message: 'slow handler started' }).then(() => req.destroy());
+    });
+    await gone;
+    const line = await waitFor(() => capture.where('requestId', 'impatient').find((l) => l['msg'] === 'GET /slow aborted'));
+    expect(line).toMatchObject({ level: 'warn' });
+    releaseSlow();
   });
 
   it('does not log finished /health requests', async () => {

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pino from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { ResolvedLoggingOptions } from './logging.options.js';
 import { firstValue, REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { parseTraceparent } from './traceparent.js';
@@ -12,65 +11,56 @@ export interface RequestBindings {
   spanId?: string;
 }
 
-export type RequestMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-
-const bindingsOf = new WeakMap<IncomingMessage, RequestBindings>();
+type Request = IncomingMessage & { originalUrl?: string };
+export type RequestMiddleware = (req: Request, res: ServerResponse, next: () => void) => void;
 
 function bindingsFor(req: IncomingMessage): RequestBindings {
-  let bindings = bindingsOf.get(req);
-  if (!bindings) {
-    const trace = parseTraceparent(firstValue(req.headers.traceparent));
-    bindings = { requestId: requestIdFrom(req.headers), ...(trace && { traceId: trace.traceId, spanId: trace.spanId }) };
-    bindingsOf.set(req, bindings);
-  }
-  return bindings;
+  const requestId = requestIdFrom(req.headers);
+  const trace = parseTraceparent(firstValue(req.headers.traceparent));
+  return trace ? { requestId, traceId: trace.traceId, spanId: trace.spanId } : { requestId };
 }
 
 /** The URL as received: middie strips the matched middleware path from `req.url` and keeps `originalUrl`. */
-function urlOf(req: IncomingMessage & { originalUrl?: string }): string {
+function urlOf(req: Request): string {
   return req.originalUrl ?? req.url ?? '/';
 }
 
 /**
- * For a plain 5xx pino-http invents an Error ("failed with status code 500") whose stack points into pino-http:
- * noise next to the handler's own error line, so only real errors are kept on the request line.
+ * Logs one line when the response is sent (`GET /orders 200`; warn for 4xx, error for 5xx) or the client
+ * goes away first (`… aborted`, warn). The request is serialized only here, once, and only if logged.
  */
-function withoutStatusError(_req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>): Record<string, unknown> {
-  if (error.message !== `failed with status code ${res.statusCode}`) return value;
-  const { err: _synthetic, ...rest } = value;
-  return rest;
-}
-
-function levelFor(_req: IncomingMessage, res: ServerResponse, error?: Error): pino.LevelWithSilent {
-  if (error || res.statusCode >= 500) return 'error';
-  return res.statusCode >= 400 ? 'warn' : 'info';
+function logWhenDone(req: Request, res: ServerResponse, log: pino.Logger): void {
+  const started = performance.now();
+  const done = (): void => {
+    res.off('finish', done).off('close', done);
+    const aborted = !res.writableFinished;
+    const status = res.statusCode;
+    const level = aborted || (status >= 400 && status < 500) ? 'warn' : status >= 500 ? 'error' : 'info';
+    const fields = {
+      req: { method: req.method, url: urlOf(req), headers: req.headers, remoteAddress: req.socket.remoteAddress, remotePort: req.socket.remotePort },
+      res: { statusCode: status, headers: res.getHeaders() },
+      responseTime: Math.round(performance.now() - started),
+    };
+    log[level](fields, `${req.method ?? ''} ${urlOf(req)} ${aborted ? 'aborted' : status}`);
+  };
+  res.once('finish', done).once('close', done);
 }
 
 /**
- * Per request: picks the id (a sane incoming `x-request-id`, else a UUID), echoes it in the response,
- * logs one line when the response finishes (pino-http), and sets `req.log` to a child logger carrying
- * `requestId` (and `traceId`/`spanId` from `traceparent`) — nestjs-pino then runs the handler with it
- * in AsyncLocalStorage, so every line logged for the request carries them.
+ * Per request: picks the id (a sane incoming `x-request-id`, else a UUID), echoes it in the response, sets
+ * `req.id`, and `req.log` to a child logger carrying `requestId` (and `traceId`/`spanId` from `traceparent`) —
+ * nestjs-pino then runs the handler with it in AsyncLocalStorage, so every line of the request carries them —
+ * and logs one line when the response is done.
  */
 export function requestLoggingMiddleware(logger: pino.Logger, options: ResolvedLoggingOptions): RequestMiddleware {
-  const pathOf = (req: IncomingMessage): string => urlOf(req).split('?', 1)[0] ?? '/';
-  const httpLogger = pinoHttp({
-    logger,
-    genReqId: (req) => bindingsFor(req).requestId,
-    customProps: (req) => bindingsFor(req),
-    customLogLevel: levelFor,
-    autoLogging: options.autoLogging && { ignore: (req) => options.quietPaths.has(pathOf(req)) },
-    customSuccessMessage: (req, res) => `${req.method ?? ''} ${urlOf(req)} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method ?? ''} ${urlOf(req)} ${res.statusCode} failed`,
-    customErrorObject: withoutStatusError,
-  });
+  const logged = (req: Request): boolean => options.autoLogging && !options.quietPaths.has(urlOf(req).split('?', 1)[0] ?? '/');
   return (req, res, next) => {
     const bindings = bindingsFor(req);
     // Fastify's middie pre-fills req.id and req.log with Fastify's own; ours replace them.
     req.id = bindings.requestId;
-    res.setHeader(REQUEST_ID_HEADER, bindings.requestId);
-    httpLogger(req, res);
     req.log = logger.child(bindings);
+    res.setHeader(REQUEST_ID_HEADER, bindings.requestId);
+    if (logged(req)) logWhenDone(req, res, req.log);
     next();
   };
 }
