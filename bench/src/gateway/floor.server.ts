@@ -10,6 +10,10 @@ const pool = new Pool(process.env.UPSTREAM ?? '', { connections: 128, pipelining
 
 function forward(req: IncomingMessage, res: ServerResponse): void {
   const handler: Dispatcher.DispatchHandler = {
+    // Its presence tells undici this is a new-style (controller) handler.
+    onRequestStart() {
+      return undefined;
+    },
     onResponseStart(_controller, status, headers) {
       res.writeHead(status, headers as Record<string, string>);
     },
