@@ -17,7 +17,8 @@ export function selfView(ctx: ApiContext): Record<string, unknown> {
     Coord: null,
     Member: memberView(ctx),
     Meta: {},
-    Stats: { meshway: { last_index: String(ctx.state.lastIndex) } },
+    // Consul's Stats values are strings; blocked_queries lets benches and operators see parked watchers.
+    Stats: { meshway: { last_index: String(ctx.state.lastIndex), blocked_queries: String(ctx.state.feed.size) } },
   };
 }
 

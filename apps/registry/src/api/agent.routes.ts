@@ -38,7 +38,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void
       index: () => ctx.state.indexOf(Topic.services),
       compute: () => {
         const service = ctx.state.tables.services.get(nodeKey(ctx.node.name, id));
-        if (!service) return { ...emptyAnswer(404), payload: `unknown service ID: ${id}` };
+        if (!service) return { ...emptyAnswer(404), payload: Buffer.from(`unknown service ID: ${id}`) };
         return jsonAnswer({ ...agentServiceView(service, ctx.node.datacenter), ContentHash: String(service.ModifyIndex) });
       },
     });

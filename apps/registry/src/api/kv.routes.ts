@@ -47,7 +47,7 @@ function oneEntry(ctx: ApiContext, key: string, raw: boolean): Answer {
   const entry = ctx.state.tables.kv.get(key);
   if (!entry) return emptyAnswer(404);
   if (!raw) return jsonAnswer([kvView(entry)]);
-  return { status: 200, payload: entry.Value === null ? '' : Buffer.from(entry.Value, 'base64'), contentType: 'text/plain; charset=utf-8' };
+  return { status: 200, payload: entry.Value === null ? Buffer.alloc(0) : Buffer.from(entry.Value, 'base64'), contentType: 'text/plain; charset=utf-8' };
 }
 
 function listEntries(ctx: ApiContext, prefix: string): Answer {

@@ -1,12 +1,12 @@
-/** A serialised answer: status, body bytes or text, content type. */
+/** A serialised answer: status, body (as bytes, so its length is computed once), content type. */
 export interface Answer {
   readonly status: number;
-  readonly payload: string | Buffer;
+  readonly payload: Buffer;
   readonly contentType: string;
 }
 
-export const jsonAnswer = (value: unknown, status = 200): Answer => ({ status, payload: JSON.stringify(value), contentType: 'application/json' });
-export const emptyAnswer = (status: number): Answer => ({ status, payload: '', contentType: 'text/plain; charset=utf-8' });
+export const jsonAnswer = (value: unknown, status = 200): Answer => ({ status, payload: Buffer.from(JSON.stringify(value)), contentType: 'application/json' });
+export const emptyAnswer = (status: number): Answer => ({ status, payload: Buffer.alloc(0), contentType: 'text/plain; charset=utf-8' });
 
 /**
  * Memoises answers per query for the current state version. When a write wakes 1,000 watchers of
