@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
@@ -24,8 +27,12 @@ async function nextMessage(subscription: Subscription, ms = 5_000): Promise<unkn
 }
 
 // The real service process, as `npm run serve` starts it, and real requests over NATS.
+// A real registry and a real users service answer its "does this user exist?" question.
 describe('orders service (real process, real NATS)', () => {
   let service: ManagedProcess;
+  let registry: ManagedProcess;
+  let users: ManagedProcess;
+  const dataDir = mkdtempSync(join(tmpdir(), 'orders-e2e-'));
   let client: ClientProxy;
   let nats: NatsConnection;
   let url: string;
@@ -34,12 +41,17 @@ describe('orders service (real process, real NATS)', () => {
     firstValueFrom(client.send<HttpReplyEnvelope>(subject, data).pipe(timeout(5_000)));
 
   beforeAll(async () => {
-    const port = await freePort();
+    const [port, registryPort, usersPort] = [await freePort(), await freePort(), await freePort()];
+    const consul = `http://127.0.0.1:${registryPort}`;
+    registry = spawnTs('apps/registry/src/main.ts', { name: 'registry', env: { REGISTRY_PORT: String(registryPort), REGISTRY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
+    await registry.waitForHttp(`${consul}/v1/status/leader`, 60_000);
+    users = spawnTs('apps/users/src/main.ts', { name: 'users', env: { PORT: String(usersPort), HOST: '127.0.0.1', CONSUL_HTTP_ADDR: consul, LOG_LEVEL: 'warn' } });
     url = `http://127.0.0.1:${port}`;
     service = spawnTs(fileURLToPath(new URL('./main.ts', import.meta.url)), {
       name: 'orders',
-      env: { PORT: String(port), HOST: '127.0.0.1', NATS_URL, MESHWAY_REGISTER: 'false' },
+      env: { PORT: String(port), HOST: '127.0.0.1', NATS_URL, MESHWAY_REGISTER: 'false', CONSUL_HTTP_ADDR: consul },
     });
+    await users.waitForHttp(`http://127.0.0.1:${usersPort}/health`, 60_000);
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
     await client.connect();
     nats = await connect({ servers: [NATS_URL] });
@@ -49,7 +61,8 @@ describe('orders service (real process, real NATS)', () => {
   afterAll(async () => {
     await client.close();
     await nats.close();
-    await service.kill();
+    await Promise.all([service.kill(), users.kill(), registry.kill()]);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('logs one start line with its URL and the NATS server', async () => {
@@ -73,6 +86,12 @@ describe('orders service (real process, real NATS)', () => {
     expect(await request('orders.get', envelope({ params: { id: order.id } }))).toEqual({ status: 200, body: reply.body });
     const list = await request('orders.list', envelope({ query: { userId: '1' } }));
     expect(list).toMatchObject({ status: 200, body: expect.arrayContaining([reply.body]) });
+  });
+
+  it('refuses an order for a user the users service does not know (422 USER_NOT_FOUND)', async () => {
+    const reply = await request('orders.create', envelope({ method: 'POST', body: { userId: '999', items: [{ sku: 'book-42', qty: 1 }] } }));
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ error: { code: 'USER_NOT_FOUND' } });
   });
 
   it('answers bad input with 400 VALIDATION_FAILED and field errors, and an unknown id with 404', async () => {

@@ -5,7 +5,6 @@ import { of } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OrdersHandler } from './orders.handler.js';
 import { OrdersService } from './orders.service.js';
-import { AcceptingUserDirectory } from './user.directory.js';
 
 const envelope = (patch: Partial<HttpRequestEnvelope>): HttpRequestEnvelope => ({ method: 'GET', path: '/orders', params: {}, query: {}, headers: {}, body: null, ...patch });
 
@@ -24,7 +23,7 @@ describe('orders NATS handlers', () => {
 
   beforeEach(() => {
     const events = { emit: () => of(undefined) };
-    handler = new OrdersHandler(new OrdersService(new AcceptingUserDirectory(), events, new FakeClock()));
+    handler = new OrdersHandler(new OrdersService({ exists: () => Promise.resolve(true) }, events, new FakeClock()));
   });
 
   it('orders.create replies 201 with the order; orders.get and orders.list find it', async () => {

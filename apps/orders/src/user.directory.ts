@@ -1,15 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { MeshClient, TransportError } from '@meshway/transport';
+import { ApiError } from '@meshway/service';
+
 /** Answers whether a user exists: `OrdersService` refuses orders for unknown users (422 USER_NOT_FOUND). */
 export interface UserDirectory {
   exists(userId: string): Promise<boolean>;
 }
 
 /**
- * For now every id is accepted. The real check — asking the users service through MeshClient
- * (`GET /users/:id`) — replaces this provider under `USER_DIRECTORY` once `libs/transport` offers it;
- * nothing else changes.
+ * Asks the users service (`GET /users/:id`) through MeshClient: found by discovery, balanced,
+ * with the caller's deadline and trace. 404 means "no such user"; users being unreachable is a 503
+ * for the client (USERS_UNAVAILABLE), never a wrong "unknown user".
  */
-export class AcceptingUserDirectory implements UserDirectory {
-  exists(_userId: string): Promise<boolean> {
-    return Promise.resolve(true);
+@Injectable()
+export class MeshUserDirectory implements UserDirectory {
+  constructor(private readonly mesh: MeshClient) {}
+
+  async exists(userId: string): Promise<boolean> {
+    try {
+      const response = await this.mesh.call('users', `GET /users/${encodeURIComponent(userId)}`, undefined, { timeoutMs: 2_000 });
+      if (response.status === 404) return false;
+      if (response.status === 200) return true;
+      throw new ApiError(502, 'USERS_UNEXPECTED_REPLY', `users answered ${response.status} for user "${userId}"`);
+    } catch (error) {
+      if (error instanceof TransportError) throw new ApiError(503, 'USERS_UNAVAILABLE', `Cannot check user "${userId}": ${error.code} ${error.message}`);
+      throw error;
+    }
   }
 }

@@ -70,6 +70,7 @@ describe('bootstrapService', () => {
 
   beforeEach(() => {
     process.env.LOG_LEVEL = 'warn';
+    process.env.MESHWAY_REGISTER = 'false'; // registration is specified in test/e2e against a real registry
     delete process.env.PORT;
   });
 
@@ -94,6 +95,10 @@ describe('bootstrapService', () => {
     expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
     expect(running.port).toBeGreaterThan(0);
     expect(await health()).toMatchObject({ status: 200, body: { service: 'plain', ready: true } });
+    const info = await fetch(`${running.url}/info`);
+    const { instance } = (await info.json()) as { instance: string };
+    expect(instance).toMatch(new RegExp(`^plain-127\\.0\\.0\\.1-${running.port}-[0-9a-f]{4}$`));
+    expect(info.headers.get('x-meshway-instance')).toBe(instance);
     const badUrl = await fetch(`${running.url}/users/%E0%A4%A`);
     expect(badUrl.status).toBe(400);
     expect(await badUrl.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('not a valid url') } });

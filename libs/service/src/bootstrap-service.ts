@@ -7,12 +7,14 @@ import type { ServiceConfig } from '@meshway/config';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MESHWAY_CONFIG } from '@meshway/config/nest';
 import { Logger } from '@meshway/logging';
+import { MESH_HEADERS } from '@meshway/transport';
 import { toApiError } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
 import { natsReadinessCheck } from './nats-readiness.check.js';
 import { ServiceError, ServiceErrorCode } from './service.errors.js';
 import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions } from './service.options.js';
-import { SERVICE_OPTIONS } from './service.tokens.js';
+import type { ServiceIdentity } from './service.identity.js';
+import { SERVICE_IDENTITY, SERVICE_OPTIONS } from './service.tokens.js';
 
 /** A started service. `close()` drains HTTP and NATS and runs Nest's shutdown hooks; calling it twice is harmless. */
 export interface RunningService {
@@ -87,6 +89,15 @@ function exitOnSignals(close: () => Promise<void>, log: NestLogger): () => void 
   };
 }
 
+/** Every response names the instance that answered, so callers (and balancing tests) can tell instances apart. */
+function tagResponses(app: NestFastifyApplication): void {
+  const identity = app.get<unknown, ServiceIdentity>(SERVICE_IDENTITY, { strict: false });
+  app.getHttpAdapter().getInstance().addHook('onRequest', (_request, reply, done) => {
+    void reply.header(MESH_HEADERS.instance, identity.instance);
+    done();
+  });
+}
+
 /** Fastify rejects some requests before Nest sees them (a malformed URL): answer those in the same error shape. */
 function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const apiError = toApiError(error);
@@ -112,6 +123,7 @@ export async function bootstrapService(appModule: Type<unknown>, options: Servic
   try {
     const resolved = moduleOptions(app, given);
     app.useLogger(app.get(Logger));
+    tagResponses(app);
     const config = app.get<unknown, ServiceConfig>(MESHWAY_CONFIG, { strict: false });
     if (resolved.transport === 'nats') stopNats = await connectNats(app, resolved, config);
     await app.listen(config.PORT, config.HOST);

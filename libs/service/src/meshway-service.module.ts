@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { serviceSchema, type ServiceConfig } from '@meshway/config';
 import { ConfigModule, MESHWAY_CONFIG } from '@meshway/config/nest';
+import { DiscoveryModule, type DiscoveryModuleOptions } from '@meshway/discovery/nest';
 import { LoggingModule } from '@meshway/logging';
 import { ApiErrorFilter } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
@@ -12,13 +13,32 @@ import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions
 import { SERVICE_IDENTITY, SERVICE_OPTIONS } from './service.tokens.js';
 
 /** Fixes the instance id once the HTTP listener is bound (services listen on port 0, so only then is the port known). */
-function identityFactory(options: ResolvedServiceOptions, adapterHost: HttpAdapterHost, config: ServiceConfig): ServiceIdentity {
-  const identity = new ServiceIdentity(options);
+function bindOnListen(identity: ServiceIdentity, adapterHost: HttpAdapterHost, config: ServiceConfig): ServiceIdentity {
   adapterHost.listen$.subscribe(() => {
     const address = (adapterHost.httpAdapter.getHttpServer() as { address(): AddressInfo | string | null }).address();
     if (address !== null && typeof address === 'object') identity.bind(config.SERVICE_ADDRESS ?? address.address, address.port);
   });
   return identity;
+}
+
+/**
+ * Registration in the registry (or real Consul) at `CONSUL_HTTP_ADDR`, under the same instance id `/info` shows;
+ * global, so `DISCOVERY_SOURCE` reaches `TransportModule` (MeshClient) wherever the service imports it.
+ */
+function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIdentity) {
+  return (config: ServiceConfig): DiscoveryModuleOptions => ({
+    register: config.MESHWAY_REGISTER,
+    consul: { addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN === undefined ? {} : { token: config.CONSUL_HTTP_TOKEN }) },
+    ...(config.SERVICE_ADDRESS === undefined ? {} : { address: config.SERVICE_ADDRESS }),
+    instanceId: () => identity.instance,
+    service: {
+      name: options.name,
+      version: options.version,
+      transport: options.transport,
+      routes: options.routes,
+      ...(options.stripPrefix === undefined ? {} : { stripPrefix: options.stripPrefix }),
+    },
+  });
 }
 
 /**
@@ -29,19 +49,20 @@ function identityFactory(options: ResolvedServiceOptions, adapterHost: HttpAdapt
 export class MeshwayServiceModule {
   static forRoot(options: ServiceOptions): DynamicModule {
     const resolved = resolveServiceOptions(options);
+    const identity = new ServiceIdentity(resolved);
     return {
       module: MeshwayServiceModule,
       imports: [
         ConfigModule.forRoot({ schema: serviceSchema, isGlobal: true }),
         LoggingModule.forRoot({ service: resolved.name }),
-        // Registration seam: `DiscoveryModule.forRoot(...)` from '@meshway/discovery/nest' joins these imports
-        // (it registers the instance once the listener is bound and deregisters on shutdown).
+        // Registers once the listener is bound; drains and deregisters on shutdown.
+        DiscoveryModule.forRootAsync({ isGlobal: true, useFactory: discoveryOptions(resolved, identity), inject: [MESHWAY_CONFIG] }),
       ],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_OPTIONS, useValue: resolved },
         { provide: HealthChecks, useFactory: () => new HealthChecks() },
-        { provide: SERVICE_IDENTITY, useFactory: identityFactory, inject: [SERVICE_OPTIONS, HttpAdapterHost, MESHWAY_CONFIG] },
+        { provide: SERVICE_IDENTITY, useFactory: (host: HttpAdapterHost, config: ServiceConfig) => bindOnListen(identity, host, config), inject: [HttpAdapterHost, MESHWAY_CONFIG] },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
       ],
       exports: [SERVICE_OPTIONS, SERVICE_IDENTITY, HealthChecks, ConfigModule],

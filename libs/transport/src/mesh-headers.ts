@@ -7,6 +7,8 @@ export const MESH_HEADERS = {
   tracestate: 'tracestate',
   /** Remaining time budget in milliseconds (relative, so clock skew between hosts does not matter). */
   timeout: 'x-request-timeout',
+  /** Set by every Meshway service on its responses: the instance that answered (as `/info` and the registry name it). */
+  instance: 'x-meshway-instance',
   /** Authenticated caller identity set by the gateway (consumer id). */
   consumer: 'x-meshway-consumer',
 } as const;

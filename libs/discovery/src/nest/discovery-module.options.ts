@@ -38,6 +38,11 @@ export interface DiscoveryModuleOptions {
   readonly register?: boolean;
   /** Address the registry and callers reach this app at. Default: the bound address, or for 0.0.0.0/:: the first external IPv4. */
   readonly address?: string;
+  /**
+   * Instance id to register under, asked once the listener is bound. Default `<name>-<hostname>-<port>-<4 hex>`.
+   * `@meshway/service` passes its own identity here, so `/info` and the registry name the instance alike.
+   */
+  readonly instanceId?: () => string;
   /** On shutdown, how long (ms) to stay up in maintenance mode before deregistering, so callers stop picking it (default 1000). */
   readonly drainMs?: number;
   /** Longest blocking-query wait in seconds (default 60). */

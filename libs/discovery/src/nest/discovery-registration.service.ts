@@ -97,7 +97,7 @@ export class DiscoveryRegistration implements OnApplicationBootstrap, BeforeAppl
     // resolveModuleOptions guarantees a service whenever register is true.
     if (!service) throw new DiscoveryError(DiscoveryErrorCode.InvalidOptions, 'DiscoveryModule: register is true but no service was given');
     const address = advertisedAddress(this.options.address, bound.address);
-    const id = instanceId(service.name, bound.port, randomBytes(2).toString('hex'));
+    const id = this.options.instanceId?.() ?? instanceId(service.name, bound.port, randomBytes(2).toString('hex'));
     return buildRegistration({ ...toRegistrationFields(service), id, address, port: bound.port, check: this.options.check });
   }
 
