@@ -39,8 +39,11 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onRequest', aclGuard(options.aclToken));
   app.addHook('onRequest', async (request) => {
-    const dc = (request.query as Record<string, unknown>)['dc'];
+    const query = request.query as Record<string, unknown>;
+    const dc = query['dc'];
     if (typeof dc === 'string' && dc !== '' && dc !== ctx.node.datacenter) throw badRequest(`No path to datacenter "${dc}"`);
+    // Answering unfiltered data to a filtered query would be silently wrong: refuse it instead.
+    if (query['filter'] !== undefined) throw badRequest('Filter expressions (?filter) are not supported by meshway-registry');
     await Promise.resolve();
   });
   app.get('/health', async (_request, reply) => {

@@ -57,6 +57,7 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/v1/health/service/web?passing=maybe', status: 400, text: 'Invalid value for ?passing: "maybe" is not a boolean' },
   { method: 'GET', path: '/v1/catalog/service/web?index=-1', status: 400, text: /^Invalid index: "-1"/ },
   { method: 'GET', path: '/v1/catalog/services?dc=dc9', status: 400, text: 'No path to datacenter "dc9"' },
+  { method: 'GET', path: '/v1/health/service/web?filter=Service.Port%20%3D%3D%2080', status: 400, text: 'Filter expressions (?filter) are not supported by meshway-registry' },
   { method: 'PUT', path: '/v1/catalog/register', body: '{}', status: 400, text: 'Must provide node' },
   { method: 'PUT', path: '/v1/catalog/register', body: '{"Node":"n"}', status: 400, text: 'Must provide address if SkipNodeUpdate is not set' },
   { method: 'PUT', path: '/v1/catalog/register', body: '{"Node":"n","Address":"10.0.0.1","Service":{"Port":1}}', status: 400, text: 'Must provide service name (Service.Service)' },

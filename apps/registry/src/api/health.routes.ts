@@ -27,7 +27,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ApiContext): voi
     return answerRead(ctx, request, reply, {
       watch: { topics: [Topic.service(name)] },
       index: () => ctx.state.indexOf(Topic.service(name)),
-      compute: () => jsonAnswer(sortChecks([...ctx.state.tables.checks.values()].filter((c) => c.ServiceName === name)).map(checkView)),
+      compute: () => jsonAnswer(sortChecks(ctx.state.tables.instancesOf(name).flatMap((s) => ctx.state.tables.checksOfService(s.Node, s.ID))).map(checkView)),
       cacheKey: `health/checks/${name}`,
     });
   });
