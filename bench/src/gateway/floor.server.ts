@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from '@nats-io/transport-node';
 import Fastify from 'fastify';
 import { Pool, type Dispatcher } from 'undici';
 
 // Reference floors for the hot-path choice: the smallest undici `dispatch` proxy (no routing, no metrics,
 // no header hygiene), hosted either by bare node:http (MODE=node, what Meshway does) or inside a Fastify
 // catch-all route with reply.hijack() (MODE=fastify, the alternative the brief names). Their gap is the
-// per-request cost of Fastify's lifecycle.
+// per-request cost of Fastify's lifecycle. MODE=nats: the smallest HTTP→NATS bridge (one Nest-format
+// request per HTTP request, reply body written back), the floor for the gateway's NATS routes.
 const pool = new Pool(process.env.UPSTREAM ?? '', { connections: 128, pipelining: 1 });
 
 function forward(req: IncomingMessage, res: ServerResponse): void {
@@ -36,8 +39,31 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
   pool.dispatch({ path: req.url ?? '/', method: 'GET', headers: { host: 'upstream' } }, handler);
 }
 
+async function natsBridge(): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
+  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'bench-floor-bridge' });
+  const subject = process.env.SUBJECT ?? '';
+  return (req, res) => {
+    const payload = JSON.stringify({ pattern: subject, data: { method: req.method, path: req.url }, id: randomUUID() });
+    nc.request(subject, payload, { timeout: 5_000 }).then(
+      (msg) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(msg.data);
+      },
+      () => {
+        res.writeHead(502);
+        res.end();
+      },
+    );
+  };
+}
+
 async function listen(): Promise<number> {
   const port = Number(process.env.PORT ?? 0);
+  if (process.env.MODE === 'nats') {
+    const server = createServer(await natsBridge());
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return (server.address() as { port: number }).port;
+  }
   if (process.env.MODE === 'fastify') {
     const app = Fastify({ logger: false });
     app.all('/*', (request, reply) => {

@@ -70,57 +70,112 @@ function summarise(target: Target, s: Samples): TargetResult {
   };
 }
 
+interface Lineup {
+  readonly all: Target[];
+  /** HTTP proxies measured for throughput and latency, the upstream first. */
+  readonly http: Target[];
+  readonly natsViaGateway: Target;
+  readonly natsBridge: Target;
+  readonly nginx: boolean;
+}
+
+/** Starts every target, each in its own process group (nginx only when installed). */
+async function startLineup(natsUrl: string): Promise<Lineup> {
+  const upstream = await startUpstream();
+  const all: Target[] = [upstream];
+  try {
+    const [proxy, meshway, nginx, floorNode, floorFastify, bridge] = await Promise.all([
+      startHttpProxy(upstream), startMeshway(upstream, natsUrl), freePort().then((port) => startNginx(upstream, port)),
+      startFloor(upstream, 'node'), startFloor(upstream, 'fastify'), startFloor(upstream, 'nats', natsUrl),
+    ]);
+    all.push(proxy, meshway.http, floorNode, floorFastify, bridge, ...(nginx ? [nginx] : []));
+    all.push({ name: 'nats-responder', url: '', process: await startNatsResponder(natsUrl) });
+    const http = [upstream, meshway.http, proxy, ...(nginx ? [nginx] : []), floorNode, floorFastify];
+    return { all, http, natsViaGateway: meshway.nats, natsBridge: bridge, nginx: nginx !== undefined };
+  } catch (error) {
+    await stopLineup(all);
+    throw error;
+  }
+}
+
+async function stopLineup(targets: readonly Target[]): Promise<void> {
+  await Promise.all(targets.flatMap((t) => (t.process ? [t.process.kill('SIGTERM', 3_000)] : [])));
+}
+
+async function measureHttp(lineup: Lineup, settings: Settings): Promise<TargetResult[]> {
+  const samples = new Map<Target, Samples>(lineup.http.map((t) => [t, { throughput: [], cpuUsPerRequest: [], moderate: [], single: [] }]));
+  for (const target of lineup.http) await autocannon(target.url, settings.connections, 1); // warm-up (JIT, pools)
+  await interleave(lineup.http, settings.rounds, async (target, s) => {
+    const { result, cpuUs } = await measureThroughput(target, settings.connections, settings.seconds);
+    s.throughput.push(result);
+    s.cpuUsPerRequest.push(cpuUs);
+  }, samples);
+  await interleave(lineup.http, settings.rounds, async (target, s) => {
+    s.moderate.push(await timedLoop(target.url, settings.moderateConnections, settings.latencySeconds));
+    s.single.push(await timedLoop(target.url, 1, settings.latencySeconds));
+  }, samples);
+  return lineup.http.map((t) => summarise(t, samples.get(t)!));
+}
+
+async function measureNats(lineup: Lineup, settings: Settings): Promise<GatewayBenchResult['nats']> {
+  await timedLoop(lineup.natsViaGateway.url, 1, 1);
+  await timedLoop(lineup.natsBridge.url, 1, 1);
+  const bare: Latency[] = [];
+  const viaGateway: Latency[] = [];
+  const bridge: Latency[] = [];
+  for (let round = 0; round < settings.rounds; round++) {
+    bare.push(await natsRequestLoop(settings.natsUrl, NATS_SUBJECT, settings.latencySeconds));
+    viaGateway.push(await timedLoop(lineup.natsViaGateway.url, 1, settings.latencySeconds));
+    bridge.push(await timedLoop(lineup.natsBridge.url, 1, settings.latencySeconds));
+  }
+  const p = (list: Latency[], key: 'p50' | 'p99'): number => median(list.map((l) => l[key]));
+  return {
+    bareP50: p(bare, 'p50'), bareP99: p(bare, 'p99'),
+    viaGatewayP50: p(viaGateway, 'p50'), viaGatewayP99: p(viaGateway, 'p99'),
+    bridgeFloorP50: p(bridge, 'p50'), bridgeFloorP99: p(bridge, 'p99'),
+  };
+}
+
+interface Settings {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly moderateConnections: number;
+  readonly latencySeconds: number;
+  readonly natsUrl: string;
+}
+
+function settingsOf(options: GatewayBenchOptions): Settings {
+  const seconds = options.durationSec ?? envNumber('BENCH_DURATION', 5);
+  return {
+    seconds,
+    connections: options.connections ?? envNumber('BENCH_CONNECTIONS', 50),
+    rounds: options.rounds ?? envNumber('BENCH_ROUNDS', 3),
+    moderateConnections: options.moderateConnections ?? 10,
+    latencySeconds: Math.min(seconds, 3),
+    natsUrl: options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  };
+}
+
 /**
  * The gateway benchmark: one run, every target in its own process in front of the same Fastify upstream
  * (1 KB JSON), interleaved rounds, medians. Prints a table and writes bench/results/gateway.json.
  */
 export async function runGatewayBench(options: GatewayBenchOptions = {}): Promise<GatewayBenchResult> {
-  const seconds = options.durationSec ?? envNumber('BENCH_DURATION', 5);
-  const connections = options.connections ?? envNumber('BENCH_CONNECTIONS', 50);
-  const rounds = options.rounds ?? envNumber('BENCH_ROUNDS', 3);
-  const moderate = options.moderateConnections ?? 10;
-  const natsUrl = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-  const latencySeconds = Math.min(seconds, 3);
+  const settings = settingsOf(options);
   const before = machine();
-  const upstream = await startUpstream();
-  const started: Target[] = [upstream];
+  const lineup = await startLineup(settings.natsUrl);
   try {
-    const [proxy, meshway, nginx, floorNode, floorFastify] = await Promise.all([
-      startHttpProxy(upstream), startMeshway(upstream, natsUrl), freePort().then((port) => startNginx(upstream, port)),
-      startFloor(upstream, 'node'), startFloor(upstream, 'fastify'),
-    ]);
-    const responder = await startNatsResponder(natsUrl);
-    started.push(proxy, meshway.http, floorNode, floorFastify, ...(nginx ? [nginx] : []), { name: 'nats-responder', url: '', process: responder });
-    const targets = [upstream, meshway.http, proxy, ...(nginx ? [nginx] : []), floorNode, floorFastify];
-    const samples = new Map<Target, Samples>(targets.map((t) => [t, { throughput: [], cpuUsPerRequest: [], moderate: [], single: [] }]));
-    for (const target of targets) await autocannon(target.url, connections, 1); // warm-up (JIT, pools)
-    await autocannon(meshway.nats.url, 1, 1);
-    await interleave(targets, rounds, async (target, s) => {
-      const { result, cpuUs } = await measureThroughput(target, connections, seconds);
-      s.throughput.push(result);
-      s.cpuUsPerRequest.push(cpuUs);
-    }, samples);
-    await interleave(targets, rounds, async (target, s) => {
-      s.moderate.push(await timedLoop(target.url, moderate, latencySeconds));
-      s.single.push(await timedLoop(target.url, 1, latencySeconds));
-    }, samples);
-    const nats = { bare: [] as Latency[], viaGateway: [] as Latency[] };
-    for (let round = 0; round < rounds; round++) {
-      nats.bare.push(await natsRequestLoop(natsUrl, NATS_SUBJECT, latencySeconds));
-      nats.viaGateway.push(await timedLoop(meshway.nats.url, 1, latencySeconds));
-    }
+    const targets = await measureHttp(lineup, settings);
+    const nats = await measureNats(lineup, settings);
+    const { natsUrl: _natsUrl, ...shown } = settings;
     const result: GatewayBenchResult = {
       date: new Date().toISOString(),
       machine: before,
       loadAverageAtEnd: machine().loadAverage,
-      settings: { connections, seconds, rounds, moderateConnections: moderate, latencySeconds, nginx: nginx ? 'nginx 1 worker' : 'not available' },
-      targets: targets.map((t) => summarise(t, samples.get(t)!)),
-      nats: {
-        bareP50: median(nats.bare.map((l) => l.p50)),
-        bareP99: median(nats.bare.map((l) => l.p99)),
-        viaGatewayP50: median(nats.viaGateway.map((l) => l.p50)),
-        viaGatewayP99: median(nats.viaGateway.map((l) => l.p99)),
-      },
+      settings: { ...shown, nginx: lineup.nginx ? 'nginx 1 worker' : 'not available' },
+      targets,
+      nats,
     };
     printReport(result);
     const file = options.resultFile ?? join(REPO_ROOT, 'bench', 'results', 'gateway.json');
@@ -128,6 +183,6 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    await Promise.all(started.flatMap((t) => (t.process ? [t.process.kill('SIGTERM', 3_000)] : [])));
+    await stopLineup(lineup.all);
   }
 }

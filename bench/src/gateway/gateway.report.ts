@@ -24,7 +24,15 @@ export interface GatewayBenchResult {
   readonly loadAverageAtEnd: number;
   readonly settings: Readonly<Record<string, string | number>>;
   readonly targets: readonly TargetResult[];
-  readonly nats: { readonly bareP50: number; readonly bareP99: number; readonly viaGatewayP50: number; readonly viaGatewayP99: number };
+  readonly nats: {
+    readonly bareP50: number;
+    readonly bareP99: number;
+    readonly viaGatewayP50: number;
+    readonly viaGatewayP99: number;
+    /** The smallest node:http → NATS bridge (floor.server.ts MODE=nats), for what any HTTP→NATS hop costs here. */
+    readonly bridgeFloorP50: number;
+    readonly bridgeFloorP99: number;
+  };
 }
 
 const ms = (value: number): string => value.toFixed(3);
@@ -50,7 +58,8 @@ export function printReport(result: GatewayBenchResult): void {
     ...lines.map((l) => row(l, widths)),
     '',
     `HTTP→NATS at 1 in flight: p50 ${ms(result.nats.viaGatewayP50)} ms via the gateway vs ${ms(result.nats.bareP50)} ms bare NATS request-reply ` +
-      `(${(result.nats.viaGatewayP50 / result.nats.bareP50).toFixed(2)}×); p99 ${ms(result.nats.viaGatewayP99)} vs ${ms(result.nats.bareP99)} ms`,
+      `(${(result.nats.viaGatewayP50 / result.nats.bareP50).toFixed(2)}×); p99 ${ms(result.nats.viaGatewayP99)} vs ${ms(result.nats.bareP99)} ms. ` +
+      `Minimal node:http → NATS bridge: p50 ${ms(result.nats.bridgeFloorP50)} ms (${(result.nats.bridgeFloorP50 / result.nats.bareP50).toFixed(2)}× bare)`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

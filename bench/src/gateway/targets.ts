@@ -33,10 +33,12 @@ export async function startHttpProxy(upstream: Target): Promise<Target> {
 }
 
 /** A minimal undici-dispatch proxy hosted by node:http or by a Fastify catch-all route (see floor.server.ts). */
-export async function startFloor(upstream: Target, mode: 'node' | 'fastify'): Promise<Target> {
-  const proc = spawnTs(`${HERE}/floor.server.ts`, { name: `floor-${mode}`, env: { UPSTREAM: new URL(upstream.url).origin, MODE: mode } });
+export async function startFloor(upstream: Target, mode: 'node' | 'fastify' | 'nats', natsUrl = ''): Promise<Target> {
+  const env = { UPSTREAM: new URL(upstream.url).origin, MODE: mode, NATS_URL: natsUrl, SUBJECT: NATS_SUBJECT };
+  const proc = spawnTs(`${HERE}/floor.server.ts`, { name: `floor-${mode}`, env });
   const port = await portOf(proc, /listening (\d+)/);
-  return { name: mode === 'node' ? 'floor: node:http + dispatch' : 'floor: Fastify route + dispatch', url: `http://127.0.0.1:${port}/items`, process: proc };
+  const names = { node: 'floor: node:http + dispatch', fastify: 'floor: Fastify route + dispatch', nats: 'floor: node:http → NATS bridge' };
+  return { name: names[mode], url: `http://127.0.0.1:${port}/items`, process: proc };
 }
 
 /** The real gateway entry (`apps/gateway/src/main.ts`) with static discovery: routing, balancing and metrics all on. */
