@@ -42,6 +42,7 @@ export class Gateway {
       metrics: this.metrics,
       createBalancer: (name) => createBalancer(name, { clock, random }),
       logger,
+      clock,
     });
     const context = { clock, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
     const handler = new RequestHandler({ catalog: this.catalog, http: new HttpForwarder(clock), nats: new NatsForwarder(nats, clock), clock, context, logger });

@@ -48,8 +48,9 @@ export class Exchange {
     res.once('close', this.onClose);
   }
 
-  /** Reports the request's outcome to the balancer that picked its instance. */
+  /** Reports the request's outcome to the balancer that picked its instance; an earlier pick (failed over) counts as a failure. */
   picked(outcome: (outcome: RequestOutcome) => void): void {
+    this.outcome?.({ ok: false, latencyMs: this.context.clock.monotonic() - this.startedAt });
     this.outcome = outcome;
   }
 

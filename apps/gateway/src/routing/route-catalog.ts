@@ -1,8 +1,10 @@
 import type { Balancer, BalancerName } from '@meshway/balancing';
+import type { Clock } from '@meshway/clock';
 import type { DiscoverySnapshot, DiscoverySource, Unsubscribe } from '@meshway/discovery';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
 import type { PoolRegistry } from '../upstream/pool.registry.js';
+import { OutlierEjector } from '../upstream/outlier.ejector.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
 import { routeKey, type RouteDefaults, type RouteSpec } from './route.definition.js';
@@ -16,6 +18,8 @@ export interface RouteCatalogDeps {
   readonly metrics: GatewayMetrics;
   readonly createBalancer: (name: BalancerName) => Balancer;
   readonly logger: GatewayLogger;
+  /** Drives outlier ejection (instances that refuse connections sit out a while). */
+  readonly clock: Clock;
 }
 
 /**
@@ -77,7 +81,7 @@ export class RouteCatalog {
   }
 
   private watchService(service: string): void {
-    const upstream = new Upstream(service, this.deps.pools);
+    const upstream = this.newUpstream(service);
     this.upstreams.set(service, upstream);
     this.watches.set(service, () => undefined);
     const stop = this.deps.discovery.watch(service, (snapshot) => {
@@ -135,9 +139,13 @@ export class RouteCatalog {
 
   /** Reuses an unchanged route so its balancer keeps its state across rebuilds. */
   private routeFor(key: string, spec: RouteSpec): Route {
-    const upstream = this.upstreams.get(spec.service) ?? new Upstream(spec.service, this.deps.pools);
+    const upstream = this.upstreams.get(spec.service) ?? this.newUpstream(spec.service);
     const previous = this.routesById.get(JSON.stringify(spec));
     if (previous?.upstream === upstream) return previous;
     return { key, spec, upstream, balancer: this.deps.createBalancer(spec.balancer), recorder: this.deps.metrics.recorder(key, spec.service) };
+  }
+
+  private newUpstream(service: string): Upstream {
+    return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock));
   }
 }

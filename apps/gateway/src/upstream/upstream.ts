@@ -1,5 +1,6 @@
 import type { Pool } from 'undici';
 import type { ServiceInstance } from '@meshway/discovery';
+import type { OutlierEjector } from './outlier.ejector.js';
 import type { PoolRegistry } from './pool.registry.js';
 
 /** Where an HTTP request to one instance goes. */
@@ -20,15 +21,26 @@ export class Upstream {
   constructor(
     readonly service: string,
     private readonly pools: PoolRegistry,
+    private readonly ejector: OutlierEjector,
   ) {}
 
   get instances(): readonly ServiceInstance[] {
     return this.current;
   }
 
-  /** The instances reached over HTTP (the balancer's choices for an HTTP route). */
+  /** The instances reached over HTTP that are not ejected (the balancer's choices for an HTTP route). */
   get httpInstances(): readonly ServiceInstance[] {
-    return this.http;
+    return this.ejector.filter(this.http);
+  }
+
+  /** Leaves `instance` out of picks for a while: it refused a connection. */
+  eject(instance: ServiceInstance): void {
+    this.ejector.eject(instance);
+  }
+
+  /** Ids of instances currently ejected. */
+  get ejectedIds(): string[] {
+    return this.ejector.ejectedIds();
   }
 
   /** Origins this upstream's HTTP instances use (to know which pools may close). */
