@@ -27,6 +27,10 @@ export function registerAgentCheckRoutes(app: FastifyInstance, ctx: ApiContext):
       cacheKey: 'agent/checks',
     }),
   );
+  registerCheckWrites(app, ctx);
+}
+
+function registerCheckWrites(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['PUT'], '/v1/agent/check/register', async (request, reply) => {
     const reader = new FieldReader(decodeJson(request.body), 'CheckDefinition');
     const name = reader.string('Name');

@@ -16,6 +16,11 @@ import { selfView, memberView } from './agent-self.view.js';
 
 /** `/v1/agent/*` except checks: the registry is the agent of its own node. */
 export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  registerAgentReads(app, ctx);
+  registerAgentWrites(app, ctx);
+}
+
+function registerAgentReads(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['GET'], '/v1/agent/self', async (_request, reply) => {
     await reply.type('application/json').send(JSON.stringify(selfView(ctx)));
   });
@@ -43,6 +48,9 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void
       },
     });
   });
+}
+
+function registerAgentWrites(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['PUT'], '/v1/agent/service/register', async (request, reply) => {
     const reader = new FieldReader(decodeJson(request.body), 'ServiceDefinition');
     const replace = boolParam(request.query as Query, 'replace-existing-checks');

@@ -12,6 +12,11 @@ import { byNodeThenId, catalogServiceView, compare, nodeView, agentServiceView, 
 
 /** `/v1/catalog/*`. */
 export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  registerCatalogWrites(app, ctx);
+  registerCatalogReads(app, ctx);
+}
+
+function registerCatalogWrites(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['PUT'], '/v1/catalog/register', async (request, reply) => {
     const registration = parseCatalogRegistration(new FieldReader(decodeJson(request.body), 'RegisterRequest'), ctx);
     await ctx.state.write((tx) => {
@@ -26,6 +31,9 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
     }).durable;
     await sendResult(reply, true);
   });
+}
+
+function registerCatalogReads(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['GET'], '/v1/catalog/datacenters', async (_request, reply) => {
     await sendResult(reply, [ctx.node.datacenter]);
   });

@@ -31,6 +31,10 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ApiContext): voi
       cacheKey: `health/checks/${name}`,
     });
   });
+  registerHealthServiceRoute(app, ctx);
+}
+
+function registerHealthServiceRoute(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['GET'], '/v1/health/service/:name', (request, reply) => {
     const name = param(request, 'name');
     const query = request.query as Query;

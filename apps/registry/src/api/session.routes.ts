@@ -22,6 +22,11 @@ const DEFAULT_LOCK_DELAY_MS = 15_000;
 
 /** `/v1/session/*`. */
 export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  registerSessionWrites(app, ctx);
+  registerSessionReads(app, ctx);
+}
+
+function registerSessionWrites(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['PUT'], '/v1/session/create', async (request, reply) => {
     const session = parseSession(new FieldReader(decodeJson(request.body), 'SessionRequest'), ctx);
     await ctx.state.write((tx) => tx.putSession(session)).durable;
@@ -42,6 +47,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     await ctx.state.whenDurable();
     await sendResult(reply, [sessionView(session)]);
   });
+}
+
+function registerSessionReads(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['GET'], '/v1/session/info/:id', (request, reply) => {
     const id = param(request, 'id');
     return answerRead(ctx, request, reply, {

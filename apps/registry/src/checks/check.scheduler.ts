@@ -5,7 +5,7 @@ import type { RegistryLogger } from '../registry.logger.js';
 import { updateCheck } from '../state/catalog.ops.js';
 import type { RegistryState } from '../state/registry.state.js';
 import { nodeKey } from '../state/state.tables.js';
-import type { RecordChange } from '../state/write.tx.js';
+import type { RecordChange } from '../state/record-change.js';
 import { CriticalReaper } from './critical.reaper.js';
 import { probeHttp } from './http.probe.js';
 import type { Probe, ProbeResult } from './probe.types.js';

@@ -2,7 +2,8 @@ import { RegistryError, RegistryErrorCode } from '../registry.errors.js';
 import type { DurableStore, LoadedState, StoreOp } from '../store/store.types.js';
 import { ChangeFeed, type ChangeEvent } from './change.feed.js';
 import { StateTables } from './state.tables.js';
-import { WriteTx, type RecordChange } from './write.tx.js';
+import type { RecordChange } from './record-change.js';
+import { WriteTx } from './write.tx.js';
 
 /** Past this many KV tombstones the oldest are dropped; their indexes live on in a floor value. */
 const MAX_TOMBSTONES = 10_000;

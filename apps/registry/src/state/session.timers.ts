@@ -4,7 +4,7 @@ import type { SessionRecord } from '../model/records.js';
 import type { RegistryLogger } from '../registry.logger.js';
 import type { RegistryState } from './registry.state.js';
 import { destroySession } from './session.ops.js';
-import type { RecordChange } from './write.tx.js';
+import type { RecordChange } from './record-change.js';
 
 /** Consul invalidates a TTL session only after twice its TTL without a renewal. */
 const TTL_MULTIPLIER = 2;

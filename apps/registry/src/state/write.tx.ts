@@ -1,18 +1,11 @@
 import { sameContent } from '../model/deep-equal.js';
 import type { Content } from '../model/record-content.js';
 import type { CheckRecord, KvRecord, NodeRecord, ServiceRecord, SessionRecord } from '../model/records.js';
+import type { RecordChange } from './record-change.js';
 import type { StoreOp } from '../store/store.types.js';
 import { Topic } from './change.feed.js';
 import { nodeKey, type StateTables } from './state.tables.js';
 
-
-/** One record changed by a write (before/after), for listeners such as the check scheduler. */
-export type RecordChange =
-  | { kind: 'node'; before?: NodeRecord; after?: NodeRecord }
-  | { kind: 'service'; before?: ServiceRecord; after?: ServiceRecord }
-  | { kind: 'check'; before?: CheckRecord; after?: CheckRecord }
-  | { kind: 'kv'; before?: KvRecord; after?: KvRecord }
-  | { kind: 'session'; before?: SessionRecord; after?: SessionRecord };
 
 /**
  * A write in progress. Every put/delete applies to memory at once (so later steps of the same write
