@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, REPO_ROOT, spawnProcess, waitFor, type ManagedProcess } from '@meshway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+/** The curl lines between the walkthrough markers of README.md, in order. */
+function walkthrough(): string[] {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('<!-- walkthrough:start');
+  const end = readme.indexOf('<!-- walkthrough:end -->');
+  return readme.slice(start, end).split('\n').filter((line) => line.startsWith('curl '));
+}
+
+/** What each README line must show, in README order: edit both together. */
+const EXPECTED: ((output: string) => void)[] = [
+  (out) => expect(JSON.parse(out)).toMatchObject({ users: expect.any(Array), orders: expect.any(Array) }),
+  (out) => expect(JSON.parse(out)).toEqual(expect.arrayContaining([expect.objectContaining({ id: '1', name: 'Ada Lovelace' })])),
+  (out) => expect(JSON.parse(out)).toMatchObject({ id: expect.any(String), name: 'Grace Hopper', email: 'grace@example.com' }),
+  (out) => expect(JSON.parse(out)).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ field: 'name' }, { field: 'email' }] } }),
+  (out) => expect(JSON.parse(out)).toMatchObject({ id: expect.any(String), userId: '1', items: [{ sku: 'book', qty: 2 }] }),
+  (out) => expect(JSON.parse(out)).toMatchObject({ error: { code: 'USER_NOT_FOUND' } }),
+  (out) => expect(JSON.parse(out)).toMatchObject({ error: { code: 'MESHWAY_NO_ROUTE', requestId: expect.any(String) } }),
+  (out) => expect(JSON.parse(out).routes.map((r: { path: string }) => r.path)).toEqual(expect.arrayContaining(['/api/users', '/api/orders'])),
+  (out) => expect(out).toMatch(/^meshway_gateway_requests_total\{.*route=.*\} \d+/m),
+];
+
+/** Splits a README curl line into argv, honouring single quotes (all the README uses). */
+function argv(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+}
+
+// `npm start`'s orchestrator, as a user runs it, on free ports; then the README's curl lines, verbatim but for the ports.
+describe('README walk-through against `npm start`', () => {
+  let dev: ManagedProcess;
+  const dataDir = mkdtempSync(join(tmpdir(), 'meshway-readme-'));
+  const ports = new Map<string, string>();
+
+  beforeAll(async () => {
+    for (const fixed of ['8500', '8080', '8081']) ports.set(fixed, String(await freePort()));
+    dev = spawnProcess({
+      name: 'npm-start',
+      command: process.execPath,
+      args: ['tools/dev/bin/meshway-dev.mjs'],
+      cwd: REPO_ROOT,
+      env: {
+        REGISTRY_PORT: ports.get('8500') ?? '',
+        GATEWAY_PORT: ports.get('8080') ?? '',
+        GATEWAY_ADMIN_PORT: ports.get('8081') ?? '',
+        REGISTRY_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    await dev.waitForLine(/Meshway ready in \d+ ms/, 170_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await dev.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints a banner with every component and the transport in use', () => {
+    const out = dev.output();
+    for (const name of ['registry', 'users', 'orders', 'gateway']) expect(out).toMatch(new RegExp(`^\\s*${name}\\s+http://127\\.0\\.0\\.1:\\d+`, 'm'));
+    expect(out).toMatch(/Transport: NATS at nats:\/\/127\.0\.0\.1:4222/);
+  });
+
+  it('has as many expectations as the README has curl lines', () => {
+    expect(walkthrough()).toHaveLength(EXPECTED.length);
+  });
+
+  it('answers every curl line of the README as documented', async () => {
+    // Announced routes reach the gateway within a second of registration: wait until both are in its table.
+    await waitFor(async () => {
+      const table = await (await fetch(`http://127.0.0.1:${ports.get('8081') ?? ''}/routes`)).text();
+      return table.includes('"/api/users"') && table.includes('"/api/orders"');
+    }, { timeoutMs: 10_000 });
+    for (const [i, line] of walkthrough().entries()) {
+      const local = line.replace(/127\.0\.0\.1:(8500|8080|8081)/g, (_, port: string) => `127.0.0.1:${ports.get(port) ?? port}`);
+      const { stdout } = await run('curl', argv(local).slice(1), { timeout: 10_000 });
+      try {
+        EXPECTED[i]?.(stdout);
+      } catch (error) {
+        throw new Error(`README line ${i + 1}: ${line}\n-> ${stdout.slice(0, 500)}\n${String(error)}`);
+      }
+    }
+  });
+
+  it('stops everything on Ctrl-C within 5 s and exits 0', async () => {
+    const since = Date.now();
+    process.kill(dev.pid, 'SIGINT');
+    expect(await dev.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - since).toBeLessThan(5_000);
+  });
+});
