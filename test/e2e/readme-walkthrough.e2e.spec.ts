@@ -18,15 +18,15 @@ function walkthrough(): string[] {
 
 /** What each README line must show, in README order: edit both together. */
 const EXPECTED: ((output: string) => void)[] = [
-  (out) => expect(JSON.parse(out)).toMatchObject({ users: expect.any(Array), orders: expect.any(Array) }),
-  (out) => expect(JSON.parse(out)).toEqual(expect.arrayContaining([expect.objectContaining({ id: '1', name: 'Ada Lovelace' })])),
-  (out) => expect(JSON.parse(out)).toMatchObject({ id: expect.any(String), name: 'Grace Hopper', email: 'grace@example.com' }),
-  (out) => expect(JSON.parse(out)).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ field: 'name' }, { field: 'email' }] } }),
-  (out) => expect(JSON.parse(out)).toMatchObject({ id: expect.any(String), userId: '1', items: [{ sku: 'book', qty: 2 }] }),
-  (out) => expect(JSON.parse(out)).toMatchObject({ error: { code: 'USER_NOT_FOUND' } }),
-  (out) => expect(JSON.parse(out)).toMatchObject({ error: { code: 'MESHWAY_NO_ROUTE', requestId: expect.any(String) } }),
-  (out) => expect(JSON.parse(out).routes.map((r: { path: string }) => r.path)).toEqual(expect.arrayContaining(['/api/users', '/api/orders'])),
-  (out) => expect(out).toMatch(/^meshway_gateway_requests_total\{.*route=.*\} \d+/m),
+  (out) => { expect(JSON.parse(out)).toMatchObject({ users: expect.any(Array), orders: expect.any(Array) }); },
+  (out) => { expect(JSON.parse(out)).toEqual(expect.arrayContaining([expect.objectContaining({ id: '1', name: 'Ada Lovelace' })])); },
+  (out) => { expect(JSON.parse(out)).toMatchObject({ id: expect.any(String), name: 'Grace Hopper', email: 'grace@example.com' }); },
+  (out) => { expect(JSON.parse(out)).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ field: 'name' }, { field: 'email' }] } }); },
+  (out) => { expect(JSON.parse(out)).toMatchObject({ id: expect.any(String), userId: '1', items: [{ sku: 'book', qty: 2 }] }); },
+  (out) => { expect(JSON.parse(out)).toMatchObject({ error: { code: 'USER_NOT_FOUND' } }); },
+  (out) => { expect(JSON.parse(out)).toMatchObject({ error: { code: 'MESHWAY_NO_ROUTE', requestId: expect.any(String) } }); },
+  (out) => { expect((JSON.parse(out) as { routes: { path: string }[] }).routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/users', '/api/orders'])); },
+  (out) => { expect(out).toMatch(/^meshway_gateway_requests_total\{.*route=.*\} \d+/m); },
 ];
 
 /** Splits a README curl line into argv, honouring single quotes (all the README uses). */
@@ -85,7 +85,7 @@ describe('README walk-through against `npm start`', () => {
       try {
         EXPECTED[i]?.(stdout);
       } catch (error) {
-        throw new Error(`README line ${i + 1}: ${line}\n-> ${stdout.slice(0, 500)}\n${String(error)}`);
+        throw new Error(`README line ${i + 1}: ${line}\n-> ${stdout.slice(0, 500)}\n${String(error)}`, { cause: error });
       }
     }
   });
