@@ -1,9 +1,12 @@
 import { HttpClient, percentile, round } from './http.client.js';
+import { cpuSeconds } from './process.cpu.js';
 import { RawWatcher } from './raw.watcher.js';
 
 export interface FanoutOptions {
   readonly watchers: number;
   readonly writes: number;
+  /** The registry's pid, to read its CPU time (load-independent cost of a fan-out). */
+  readonly registryPid?: number;
 }
 
 export interface FanoutResult {
@@ -15,6 +18,8 @@ export interface FanoutResult {
   readonly firstWokenMs: { p50: number; p99: number; max: number };
   /** Per write: ms until the write itself was acknowledged (fsync included). */
   readonly writeAckMs: { p50: number; p99: number; max: number };
+  /** Registry CPU per write cycle: the write, waking every watcher, and taking their next blocking request. */
+  readonly registryCpuMsPerWrite: number;
   readonly samplesLastWokenMs: number[];
 }
 
@@ -38,6 +43,7 @@ export async function runFanout(base: URL, options: FanoutOptions): Promise<Fano
     const last: number[] = [];
     const first: number[] = [];
     const acks: number[] = [];
+    const cpuBefore = options.registryPid === undefined ? Number.NaN : cpuSeconds(options.registryPid);
     for (let write = 1; write <= options.writes; write++) {
       const sent = performance.now();
       const ack = await register(control, write);
@@ -48,8 +54,9 @@ export async function runFanout(base: URL, options: FanoutOptions): Promise<Fano
       first.push(Math.min(...times) - sent);
       await parked(control, options.watchers);
     }
+    const cpuAfter = options.registryPid === undefined ? Number.NaN : cpuSeconds(options.registryPid);
     const summary = (values: number[]) => ({ p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), max: round(Math.max(...values)) });
-    return { watchers: options.watchers, writes: options.writes, lastWokenMs: summary(last), firstWokenMs: summary(first), writeAckMs: summary(acks), samplesLastWokenMs: last.map((v) => round(v)) };
+    return { watchers: options.watchers, writes: options.writes, lastWokenMs: summary(last), firstWokenMs: summary(first), writeAckMs: summary(acks), registryCpuMsPerWrite: round(((cpuAfter - cpuBefore) * 1000) / options.writes), samplesLastWokenMs: last.map((v) => round(v)) };
   } finally {
     for (const watcher of watchers) watcher.stop();
     control.close();

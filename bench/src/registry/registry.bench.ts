@@ -40,7 +40,7 @@ export async function runRegistryBench(options: RegistryBenchOptions = {}): Prom
   const registry = spawnTs('apps/registry/src/main.ts', { name: 'registry', env: { REGISTRY_PORT: String(port), REGISTRY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
   try {
     await registry.waitForHttp(`${base.origin}/health`, 30_000);
-    const fanout = await runFanout(base, { watchers: options.watchers ?? envNumber('BENCH_WATCHERS', 1_000), writes: options.fanoutWrites ?? envNumber('BENCH_FANOUT_WRITES', 20) });
+    const fanout = await runFanout(base, { registryPid: registry.pid, watchers: options.watchers ?? envNumber('BENCH_WATCHERS', 1_000), writes: options.fanoutWrites ?? envNumber('BENCH_FANOUT_WRITES', 20) });
     const sequential = await runKvThroughput(base, 1, options.kvSequential ?? envNumber('BENCH_KV_SEQUENTIAL', 300));
     const concurrent = await runKvThroughput(base, 50, options.kvConcurrent ?? envNumber('BENCH_KV_CONCURRENT', 5_000));
     const result: RegistryBenchResult = { date: new Date().toISOString(), machine: machine(), fanout, kv: { sequential, concurrent } };
@@ -65,6 +65,7 @@ function printReport(result: RegistryBenchResult): void {
   const { fanout, kv, machine: m } = result;
   console.log(`\nRegistry benchmark — ${m.cpus} × ${m.model}, Node ${m.node}, load average ${m.loadAverage}`);
   console.log(`\nBlocking-query fan-out: ${fanout.watchers} watchers on one service, ${fanout.writes} writes (goal: p99 ≤ 100 ms to the last watcher)`);
+  console.log(`registry CPU per write cycle (write + ${fanout.watchers} wake-ups + ${fanout.watchers} re-parked requests): ${fanout.registryCpuMsPerWrite} ms`);
   console.table({
     'write → last watcher woken (ms)': fanout.lastWokenMs,
     'write → first watcher woken (ms)': fanout.firstWokenMs,
