@@ -20,16 +20,15 @@ export function requestToken(request: FastifyRequest): string | undefined {
  * With a token configured, every request must present it or get Consul's `403 Permission denied`.
  * Compared in constant time (over SHA-256 digests, so lengths leak nothing either).
  */
-export function aclGuard(token: string | undefined): (request: FastifyRequest) => Promise<void> {
+export function aclGuard(token: string | undefined): (request: FastifyRequest) => void {
   const expected = token === undefined ? undefined : digest(token);
-  return async (request) => {
+  return (request) => {
     if (expected === undefined) return;
     if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return;
     const given = requestToken(request);
     if (given === undefined || !timingSafeEqual(digest(given), expected)) {
       throw new ConsulHttpError(RegistryErrorCode.PermissionDenied, 'Permission denied');
     }
-    await Promise.resolve();
   };
 }
 

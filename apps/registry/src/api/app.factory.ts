@@ -37,14 +37,16 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   });
   app.setErrorHandler(errorHandler(ctx.logger));
   app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onRequest', aclGuard(options.aclToken));
-  app.addHook('onRequest', async (request) => {
-    const query = request.query as Record<string, unknown>;
-    const dc = query['dc'];
-    if (typeof dc === 'string' && dc !== '' && dc !== ctx.node.datacenter) throw badRequest(`No path to datacenter "${dc}"`);
-    // Answering unfiltered data to a filtered query would be silently wrong: refuse it instead.
-    if (query['filter'] !== undefined) throw badRequest('Filter expressions (?filter) are not supported by meshway-registry');
-    await Promise.resolve();
+  // Callback-style hooks: no promise per request on the blocking-query path.
+  const guard = aclGuard(options.aclToken);
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      guard(request);
+      checkCommonQuery(request.query as Record<string, unknown>, ctx.node.datacenter);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
   app.get('/health', async (_request, reply) => {
     await reply.type('application/json').send(JSON.stringify({ status: 'ok', index: ctx.state.lastIndex }));
@@ -58,4 +60,11 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   registerStatusRoutes(app, ctx);
   registerUiRoutes(app);
   return app;
+}
+
+/** `?dc` other than ours cannot be served; `?filter` answered unfiltered would be silently wrong, so refuse both. */
+function checkCommonQuery(query: Record<string, unknown>, datacenter: string): void {
+  const dc = query['dc'];
+  if (typeof dc === 'string' && dc !== '' && dc !== datacenter) throw badRequest(`No path to datacenter "${dc}"`);
+  if (query['filter'] !== undefined) throw badRequest('Filter expressions (?filter) are not supported by meshway-registry');
 }

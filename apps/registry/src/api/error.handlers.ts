@@ -19,7 +19,8 @@ export function errorHandler(logger: RegistryLogger) {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendError(reply, status, error.message, RegistryErrorCode.BadRequest);
-    logger.error({ error: error.message, stack: error.stack, url: request.url }, 'unexpected error answering a request');
+    // The path only: a query string may carry ?token=.
+    logger.error({ error: error.message, stack: error.stack, method: request.method, path: request.url.split('?')[0] }, 'unexpected error answering a request');
     return sendError(reply, 500, `Internal error: ${error.message}`, 'MESHWAY_REGISTRY_INTERNAL');
   };
 }

@@ -29,7 +29,7 @@ export async function answerRead(ctx: ApiContext, request: FastifyRequest, reply
   const index = spec.index();
   const version = ctx.state.lastIndex;
   const answer = spec.cacheKey === undefined ? spec.compute() : ctx.cache.get(spec.cacheKey, version, spec.compute);
-  await ctx.state.whenDurable(version);
+  if (!ctx.state.isDurable(version)) await ctx.state.whenDurable(version);
   // Written straight to the socket: a write can wake a thousand of these at once, and fastify's reply
   // pipeline (hooks, serialisers — none of which apply here) would double the cost of each.
   reply.hijack();

@@ -83,6 +83,11 @@ export class RegistryState {
     return { result, index: tx.index, durable };
   }
 
+  /** Whether every write up to `index` is on disk already. */
+  isDurable(index = this.lastIndex): boolean {
+    return index <= this.durableIndex;
+  }
+
   /** Resolves once every write up to `index` is on disk. */
   whenDurable(index = this.lastIndex): Promise<void> {
     if (index <= this.durableIndex) return Promise.resolve();
