@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@meshway/testing';
+import { freePort, REPO_ROOT, spawnTs, waitFor, type ManagedProcess } from '@meshway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
@@ -131,4 +131,31 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
     const { ok, output } = await checks!.lint;
     expect(ok, output).toBe(true);
   }, 180_000);
+
+  it('registers when started and is routed by the gateway within 30 s, with no gateway edit', async () => {
+    const [registryPort, gatewayPort, adminPort, servicePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const consul = `http://127.0.0.1:${registryPort}`;
+    const env = { CONSUL_HTTP_ADDR: consul, LOG_LEVEL: 'warn', REGISTRY_PORT: String(registryPort), REGISTRY_DATA_DIR: join(root, '.meshway', 'registry') };
+    const processes: ManagedProcess[] = [];
+    try {
+      const registry = spawnTs('apps/registry/src/main.ts', { name: 'registry', cwd: root, env });
+      processes.push(registry);
+      await registry.waitForHttp(`${consul}/v1/status/leader`, 90_000);
+      const gateway = spawnTs('apps/gateway/src/main.ts', { name: 'gateway', cwd: root, env: { ...env, GATEWAY_PORT: String(gatewayPort), GATEWAY_ADMIN_PORT: String(adminPort) } });
+      processes.push(gateway);
+      await gateway.waitForHttp(`http://127.0.0.1:${adminPort}/health`, 90_000);
+      const service = spawnTs(`apps/${PROBE}/src/main.ts`, { name: PROBE, cwd: root, env: { ...env, PORT: String(servicePort) } });
+      processes.push(service);
+      await service.waitForHttp(`http://127.0.0.1:${servicePort}/health`, 90_000);
+      const since = Date.now();
+      const echo = await waitFor(async () => {
+        const response = await fetch(`http://127.0.0.1:${gatewayPort}/api/${PROBE}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":"hi"}' });
+        return response.status === 200 ? ((await response.json()) as { echo: string; service: string }) : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 100, message: `gateway routes /api/${PROBE}` });
+      expect(echo).toMatchObject({ echo: 'hi', service: PROBE });
+      expect(Date.now() - since).toBeLessThan(30_000);
+    } finally {
+      await Promise.all(processes.map((p) => p.kill()));
+    }
+  }, 300_000);
 });
