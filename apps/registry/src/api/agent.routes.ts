@@ -92,8 +92,13 @@ function requireService(ctx: ApiContext, id: string, reason?: string): ServiceRe
   return service;
 }
 
+const PARAM_LABELS: Readonly<Record<string, string>> = { id: 'ID', node: 'node name', name: 'service name', service: 'service name', state: 'check state' };
+
+/** A path parameter; an empty one (`/v1/health/service/`) is a 400 `Missing …`, as in Consul. */
 export function param(request: FastifyRequest, name: string): string {
-  return (request.params as Record<string, string | undefined>)[name] ?? '';
+  const value = (request.params as Record<string, string | undefined>)[name] ?? '';
+  if (value === '') throw badRequest(`Missing ${PARAM_LABELS[name] ?? name}`);
+  return value;
 }
 
 /** Checks the agent manages (its own node's, without the node-level serfHealth). */

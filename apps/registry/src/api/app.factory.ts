@@ -5,7 +5,7 @@ import type { ApiContext } from './api.context.js';
 import { registerAgentCheckRoutes } from './agent-check.routes.js';
 import { registerAgentRoutes } from './agent.routes.js';
 import { registerCatalogRoutes } from './catalog.routes.js';
-import { errorHandler, frameworkErrorHandler, notFoundHandler } from './error.handlers.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error.handlers.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerKvRoutes } from './kv.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
@@ -30,6 +30,7 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 1024 },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {

@@ -71,6 +71,11 @@ const ROWS: Row[] = [
   { method: 'DELETE', path: '/v1/catalog/services', status: 405, text: 'method DELETE not allowed' },
   { method: 'POST', path: '/v1/kv/x', body: 'x', status: 405, text: 'method POST not allowed' },
   { method: 'GET', path: '/v1/nope', status: 404, text: '404 page not found' },
+  { method: 'GET', path: '/v1/health/service/', status: 400, text: 'Missing service name' },
+  { method: 'GET', path: '/v1/catalog/node/', status: 400, text: 'Missing node name' },
+  { method: 'PUT', path: '/v1/agent/service/deregister/', status: 400, text: 'Missing ID' },
+  { method: 'GET', path: `/v1/kv/${'b'.repeat(20_000)}`, status: 431, text: 'Request Header Fields Too Large' },
+  { method: 'GET', path: `/v1/health/service/${'a'.repeat(3000)}`, status: 414, text: 'URI too long: a path segment is over 1024 characters' },
   { method: 'GET', path: '/v1/agent/service/nope', status: 404, text: 'unknown service ID: nope' },
   { method: 'PUT', path: '/v1/agent/service/register', body: Buffer.alloc(5 * 1024 * 1024, 32), status: 413, text: /^Request body too large/ },
 ];

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsulHttpError, RegistryErrorCode } from '../registry.errors.js';
 import type { RegistryLogger } from '../registry.logger.js';
@@ -28,8 +29,17 @@ export function errorHandler(logger: RegistryLogger) {
 /** Errors fastify raises before routing (a malformed URL, a bad header). */
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
-  const reason = error.code === 'FST_ERR_BAD_URL' ? `Invalid URL: ${error.message}` : error.message;
+  const reason =
+    error.code === 'FST_ERR_BAD_URL' ? `Invalid URL: ${error.message}` : status === 414 ? 'URI too long: a path segment is over 1024 characters' : error.message;
   void sendError(reply, status, reason, RegistryErrorCode.BadRequest);
+}
+
+/** Errors Node's HTTP parser raises before fastify sees a request (headers too large, garbage): plain text too. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return;
+  const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+  const body = reason;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nX-Meshway-Error: ${RegistryErrorCode.BadRequest}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export async function notFoundHandler(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
