@@ -50,6 +50,21 @@ describe('dashboard at /ui', () => {
     expect(errors).toEqual([]);
   });
 
+  it('works behind the ACL token given as ?token=, sending it with every API call', async () => {
+    const secured = await startFixture({ aclToken: 'ui-token' });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${secured.registry.url}/ui?token=ui-token`);
+      await tab.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
+      await secured.consul.agent.service.register({ name: 'guarded', id: 'guarded-1', port: 1 });
+      await tab.locator('[data-service="guarded"]').waitFor({ timeout: 10_000 });
+      expect(await tab.locator('#token-form').isVisible()).toBe(false);
+    } finally {
+      await tab.close();
+      await secured.stop();
+    }
+  });
+
   it('renders service data as text, never as markup', async () => {
     await fx.consul.agent.service.register({ name: 'xss', id: '<img src=x onerror="window.__pwned=1">', port: 1 });
     await page.locator('[data-service="xss"]').waitFor({ timeout: 10_000 });
