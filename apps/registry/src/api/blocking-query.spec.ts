@@ -1,45 +1,56 @@
+import { FakeClock } from '@meshway/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rows, startFixture, type RegistryFixture } from '../spec/registry.fixture.js';
 
 const index = (response: Response): number => Number(response.headers.get('x-consul-index'));
 
+/** The fake clock drives ?wait; real HTTP carries the requests. */
 describe('blocking queries', () => {
   let fx: RegistryFixture;
+  let clock: FakeClock;
   beforeEach(async () => {
-    fx = await startFixture();
+    clock = new FakeClock();
+    fx = await startFixture({ clock });
   });
+  /** Resolves once `count` queries are parked in the registry. */
+  const parked = (count: number): Promise<void> => waitUntil(() => fx.registry.state.feed.size >= count);
   afterEach(async () => {
     await fx.stop();
   });
 
   it('holds /v1/health/service until an instance registers, then answers with it (consul client)', async () => {
     const first = await fx.http('/v1/health/service/web');
-    const started = Date.now();
     const blocked = fx.consul.health.service({ service: 'web', index: String(index(first)), wait: '10s' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await parked(1);
     await fx.consul.agent.service.register({ name: 'web', id: 'web-1', port: 80 });
     const entries = await blocked;
     expect(rows<{ Service: { ID: string } }>(entries).map((e) => e.Service.ID)).toEqual(['web-1']);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('answers after ?wait with the same index when nothing changed', async () => {
     await fx.consul.agent.service.register({ name: 'web', id: 'web-1' });
     const now = index(await fx.http('/v1/health/service/web'));
-    const started = Date.now();
-    const response = await fx.http(`/v1/health/service/web?index=${now}&wait=200ms`);
+    let answered = false;
+    const blocked = fx.http(`/v1/health/service/web?index=${now}&wait=16s`).finally(() => (answered = true));
+    await parked(1);
+    await clock.advance(15_999);
+    expect(answered).toBe(false);
+    // 16 s plus at most 1/16 of jitter.
+    await clock.advance(1_001);
+    const response = await blocked;
     expect(response.status).toBe(200);
     expect(index(response)).toBe(now);
-    // 200 ms plus at most 1/16 jitter.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('is not woken by a change to another service', async () => {
     await fx.consul.agent.service.register({ name: 'web', id: 'web-1' });
     const now = index(await fx.http('/v1/health/service/web'));
-    const blocked = fx.http(`/v1/health/service/web?index=${now}&wait=300ms`);
+    const blocked = fx.http(`/v1/health/service/web?index=${now}&wait=10s`);
+    await parked(1);
     await fx.consul.agent.service.register({ name: 'billing', id: 'billing-1' });
+    await fx.registry.state.whenDurable();
+    expect(fx.registry.state.feed.size).toBe(1);
+    await clock.advance(11_000);
     expect(index(await blocked)).toBe(now);
   });
 
@@ -65,10 +76,11 @@ describe('blocking queries', () => {
   it('wakes a KV watch on a write under its prefix, not elsewhere', async () => {
     await fx.consul.kv.set('app/config', 'v1');
     const now = index(await fx.http('/v1/kv/app/?recurse'));
-    const unrelated = fx.http(`/v1/kv/app/?recurse&index=${now}&wait=300ms`);
-    await fx.consul.kv.set('other/key', 'x');
-    expect(index(await unrelated)).toBe(now);
     const blocked = fx.http(`/v1/kv/app/?recurse&index=${now}&wait=10s`);
+    await parked(1);
+    await fx.consul.kv.set('other/key', 'x');
+    await fx.registry.state.whenDurable();
+    expect(fx.registry.state.feed.size).toBe(1);
     await fx.consul.kv.set('app/config', 'v2');
     const response = await blocked;
     expect(index(response)).toBeGreaterThan(now);
@@ -79,6 +91,7 @@ describe('blocking queries', () => {
     await fx.consul.kv.set('app/flag', 'on');
     const now = index(await fx.http('/v1/kv/app/flag'));
     const blocked = fx.http(`/v1/kv/app/flag?index=${now}&wait=10s`);
+    await parked(1);
     await fx.consul.kv.del('app/flag');
     const response = await blocked;
     expect(response.status).toBe(404);
