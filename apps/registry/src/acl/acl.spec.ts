@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry } from '../registry.server.js';
 import { startFixture, tempDataDir, type RegistryFixture } from '../spec/registry.fixture.js';
@@ -53,10 +54,15 @@ describe('ACL token', () => {
 
 describe('without an ACL token', () => {
   it('refuses to listen beyond loopback, saying why', async () => {
-    await expect(startRegistry({ dataDir: tempDataDir(), port: 0, host: '0.0.0.0' })).rejects.toMatchObject({
-      code: 'MESHWAY_REGISTRY_OPEN_NON_LOOPBACK',
-      message: expect.stringContaining('REGISTRY_ACL_TOKEN'),
-    });
+    const dataDir = tempDataDir();
+    try {
+      await expect(startRegistry({ dataDir, port: 0, host: '0.0.0.0' })).rejects.toMatchObject({
+        code: 'MESHWAY_REGISTRY_OPEN_NON_LOOPBACK',
+        message: expect.stringContaining('REGISTRY_ACL_TOKEN'),
+      });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('serves anyone on loopback', async () => {
