@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, spawnTs, type ManagedProcess } from '@meshway/testing';
+import { freePort, spawnTs, startNatsServer, type ManagedProcess, type StartedNatsServer } from '@meshway/testing';
 
 /** One component process of a platform under test. */
 export interface Component {
@@ -29,6 +29,7 @@ export class Platform {
   readonly components: Component[] = [];
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'meshway-platform-'));
   private env: Record<string, string> = {};
+  private nats: StartedNatsServer | undefined;
   registryUrl = '';
   gatewayUrl = '';
   adminUrl = '';
@@ -79,6 +80,7 @@ export class Platform {
 
   async stop(): Promise<void> {
     await Promise.all(this.components.map((c) => c.process.kill('SIGTERM')));
+    await this.nats?.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
@@ -87,13 +89,15 @@ export class Platform {
     this.registryUrl = `http://127.0.0.1:${registryPort}`;
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
+    // A private NATS: the services' subjects and queue groups are fixed, so platforms must not share a server.
+    this.nats = await startNatsServer();
     this.env = {
       REGISTRY_PORT: String(registryPort),
       REGISTRY_DATA_DIR: join(this.dataDir, 'registry'),
       CONSUL_HTTP_ADDR: this.registryUrl,
       GATEWAY_PORT: String(gatewayPort),
       GATEWAY_ADMIN_PORT: String(adminPort),
-      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_URL: this.nats.url,
       LOG_LEVEL: 'warn',
       ...options.env,
     };

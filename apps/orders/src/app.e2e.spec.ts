@@ -5,12 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { packageVersion } from '@meshway/service';
-import { freePort, spawnTs, type ManagedProcess } from '@meshway/testing';
+import { freePort, spawnTs, startNatsServer, type ManagedProcess, type StartedNatsServer } from '@meshway/testing';
 import type { HttpReplyEnvelope, HttpRequestEnvelope } from '@meshway/transport';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 const envelope = (patch: Partial<HttpRequestEnvelope>): HttpRequestEnvelope => ({ method: 'GET', path: '/orders', params: {}, query: {}, headers: {}, body: null, ...patch });
 
@@ -31,6 +30,9 @@ async function nextMessage(subscription: Subscription, ms = 5_000): Promise<unkn
 describe('orders service (real process, real NATS)', () => {
   let service: ManagedProcess;
   let registry: ManagedProcess;
+  // A private NATS: `orders.*` subjects and the `orders` queue group are fixed, and other suites run orders too.
+  let natsServer: StartedNatsServer;
+  let NATS_URL: string;
   let users: ManagedProcess;
   const dataDir = mkdtempSync(join(tmpdir(), 'orders-e2e-'));
   let client: ClientProxy;
@@ -41,6 +43,8 @@ describe('orders service (real process, real NATS)', () => {
     firstValueFrom(client.send<HttpReplyEnvelope>(subject, data).pipe(timeout(5_000)));
 
   beforeAll(async () => {
+    natsServer = await startNatsServer();
+    NATS_URL = natsServer.url;
     const [port, registryPort, usersPort] = [await freePort(), await freePort(), await freePort()];
     const consul = `http://127.0.0.1:${registryPort}`;
     registry = spawnTs('apps/registry/src/main.ts', { name: 'registry', env: { REGISTRY_PORT: String(registryPort), REGISTRY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
@@ -62,6 +66,7 @@ describe('orders service (real process, real NATS)', () => {
     await client.close();
     await nats.close();
     await Promise.all([service.kill(), users.kill(), registry.kill()]);
+    await natsServer.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

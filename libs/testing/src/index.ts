@@ -7,3 +7,4 @@ export { spawnTs, type SpawnTsOptions } from './spawn-ts.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
 export { REPO_ROOT } from './repo-root.js';
 export { TestingError, TestingErrorCode } from './testing.errors.js';
+export { startNatsServer, type StartedNatsServer } from './nats-server.starter.js';
