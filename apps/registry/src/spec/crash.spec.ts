@@ -79,7 +79,8 @@ describe('crash safety (a real registry process, kill -9 mid-stream)', () => {
 
     const second = startRegistryProcess(dataDir, port);
     await second.waitForHttp(`${base}/health`, 30_000);
-    expect(second.output()).toMatch(/"recoveredFrom":"database"/);
+    // The start line is logged just after the port opens: wait for it rather than race it.
+    expect(await second.waitForLine(/registry listening/, 30_000)).toMatch(/"recoveredFrom":"database"/);
     const keys = new Set((await (await fetch(`${base}/v1/kv/crash/?keys`)).json()) as string[]);
     const services = (await (await fetch(`${base}/v1/agent/services`)).json()) as Record<string, { Port: number }>;
     const lostKv = acked.filter((w) => w.kind === 'kv' && !keys.has(`crash/k${w.id}`));
