@@ -16,6 +16,8 @@ export interface FanoutResult {
   readonly lastWokenMs: { p50: number; p99: number; max: number };
   /** Per write: ms from sending the write to the first watcher holding its answer. */
   readonly firstWokenMs: { p50: number; p99: number; max: number };
+  /** Per write: ms from the first to the last watcher woken — the fan-out itself, without the write's fsync. */
+  readonly spreadMs: { p50: number; p99: number; max: number };
   /** Per write: ms until the write itself was acknowledged (fsync included). */
   readonly writeAckMs: { p50: number; p99: number; max: number };
   /** Registry CPU per write cycle: the write, waking every watcher, and taking their next blocking request. */
@@ -56,7 +58,7 @@ export async function runFanout(base: URL, options: FanoutOptions): Promise<Fano
     }
     const cpuAfter = options.registryPid === undefined ? Number.NaN : cpuSeconds(options.registryPid);
     const summary = (values: number[]) => ({ p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), max: round(Math.max(...values)) });
-    return { watchers: options.watchers, writes: options.writes, lastWokenMs: summary(last), firstWokenMs: summary(first), writeAckMs: summary(acks), registryCpuMsPerWrite: round(((cpuAfter - cpuBefore) * 1000) / options.writes), samplesLastWokenMs: last.map((v) => round(v)) };
+    return { watchers: options.watchers, writes: options.writes, lastWokenMs: summary(last), firstWokenMs: summary(first), spreadMs: summary(last.map((l, i) => l - (first[i] ?? 0))), writeAckMs: summary(acks), registryCpuMsPerWrite: round(((cpuAfter - cpuBefore) * 1000) / options.writes), samplesLastWokenMs: last.map((v) => round(v)) };
   } finally {
     for (const watcher of watchers) watcher.stop();
     control.close();

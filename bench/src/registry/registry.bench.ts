@@ -69,6 +69,7 @@ function printReport(result: RegistryBenchResult): void {
   console.table({
     'write → last watcher woken (ms)': fanout.lastWokenMs,
     'write → first watcher woken (ms)': fanout.firstWokenMs,
+    'first → last watcher (fan-out alone, ms)': fanout.spreadMs,
     'write acknowledged, fsync included (ms)': fanout.writeAckMs,
   });
   console.log('\nKV PUT with fsync before every reply');
