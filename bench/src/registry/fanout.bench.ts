@@ -5,6 +5,8 @@ import { RawWatcher } from './raw.watcher.js';
 export interface FanoutOptions {
   readonly watchers: number;
   readonly writes: number;
+  /** Untimed writes first, so the wake path is JIT-compiled before it is measured. Default 3. */
+  readonly warmupWrites?: number;
   /** The registry's pid, to read its CPU time (load-independent cost of a fan-out). */
   readonly registryPid?: number;
 }
@@ -12,6 +14,7 @@ export interface FanoutOptions {
 export interface FanoutResult {
   readonly watchers: number;
   readonly writes: number;
+  readonly warmupWrites: number;
   /** Per write: ms from sending the write to the last watcher holding its answer. */
   readonly lastWokenMs: { p50: number; p99: number; max: number };
   /** Per write: ms from sending the write to the first watcher holding its answer. */
@@ -45,8 +48,14 @@ export async function runFanout(base: URL, options: FanoutOptions): Promise<Fano
     const last: number[] = [];
     const first: number[] = [];
     const acks: number[] = [];
+    const warmup = options.warmupWrites ?? 3;
+    for (let write = 1; write <= warmup; write++) {
+      await register(control, write);
+      await waitAllPast(received, write);
+      await parked(control, options.watchers);
+    }
     const cpuBefore = options.registryPid === undefined ? Number.NaN : cpuSeconds(options.registryPid);
-    for (let write = 1; write <= options.writes; write++) {
+    for (let write = warmup + 1; write <= warmup + options.writes; write++) {
       const sent = performance.now();
       const ack = await register(control, write);
       acks.push(ack - sent);
@@ -58,7 +67,7 @@ export async function runFanout(base: URL, options: FanoutOptions): Promise<Fano
     }
     const cpuAfter = options.registryPid === undefined ? Number.NaN : cpuSeconds(options.registryPid);
     const summary = (values: number[]) => ({ p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), max: round(Math.max(...values)) });
-    return { watchers: options.watchers, writes: options.writes, lastWokenMs: summary(last), firstWokenMs: summary(first), spreadMs: summary(last.map((l, i) => l - (first[i] ?? 0))), writeAckMs: summary(acks), registryCpuMsPerWrite: round(((cpuAfter - cpuBefore) * 1000) / options.writes), samplesLastWokenMs: last.map((v) => round(v)) };
+    return { watchers: options.watchers, writes: options.writes, warmupWrites: warmup, lastWokenMs: summary(last), firstWokenMs: summary(first), spreadMs: summary(last.map((l, i) => l - (first[i] ?? 0))), writeAckMs: summary(acks), registryCpuMsPerWrite: round(((cpuAfter - cpuBefore) * 1000) / options.writes), samplesLastWokenMs: last.map((v) => round(v)) };
   } finally {
     for (const watcher of watchers) watcher.stop();
     control.close();
