@@ -90,7 +90,7 @@ export class NatsForwarder {
     const { subject, service } = route.spec;
     if (!this.nats || this.nats.isClosed()) throw new GatewayError('MESHWAY_NATS_UNAVAILABLE', `Route ${route.key} needs NATS, and the gateway has no NATS connection.`);
     const raw = hasBody(ex) ? await readBody(ex.req, route.spec.bodyLimitBytes) : EMPTY;
-    const payload = encodeNestRequest(subject, requestEnvelope(ex, raw), randomUUID());
+    const payload = encodeEnvelope(subject, ex, raw);
     const left = ex.deadline - this.clock.monotonic();
     const headers = natsHeaders();
     headers.set(MESH_HEADERS.requestId, ex.requestId);
@@ -123,5 +123,15 @@ export class NatsForwarder {
         },
       );
     });
+  }
+}
+
+/** The Nest packet for this request; a body nested too deeply to encode is the client's error, not NATS being down. */
+function encodeEnvelope(subject: string, ex: Exchange, raw: Buffer): Uint8Array {
+  try {
+    return encodeNestRequest(subject, requestEnvelope(ex, raw), randomUUID());
+  } catch (error) {
+    if (error instanceof RangeError) throw new GatewayError('MESHWAY_BAD_REQUEST', 'The JSON body is nested too deeply.', { cause: error });
+    throw error;
   }
 }

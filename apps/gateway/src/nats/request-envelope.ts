@@ -3,7 +3,8 @@ import { GatewayError } from '../gateway.errors.js';
 import type { Exchange } from '../proxy/exchange.js';
 
 function queryOf(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  // No prototype: `?constructor=x` or `?__proto__=x` are plain keys, not Object.prototype members.
+  const query = Object.create(null) as Record<string, string | string[]>;
   if (search.length <= 1) return query;
   for (const [key, value] of new URLSearchParams(search)) {
     const seen = query[key];
@@ -13,7 +14,7 @@ function queryOf(search: string): Record<string, string | string[]> {
 }
 
 function headersOf(ex: Exchange): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   const forward = ex.headers.forward;
   for (let i = 0; i < forward.length; i += 2) {
     const name = forward[i] as string;

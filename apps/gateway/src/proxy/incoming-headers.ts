@@ -10,6 +10,8 @@ export interface IncomingHeaders {
   chunked: boolean;
   connection: string | undefined;
   upgrade: string | undefined;
+  /** More than one Host header was sent. */
+  duplicateHost?: boolean;
   /** Headers to forward as a flat `[name, value, …]` list, lower-case names. */
   readonly forward: string[];
 }
@@ -32,7 +34,13 @@ export function readIncomingHeaders(raw: readonly string[]): IncomingHeaders {
     const name = (raw[i] as string).toLowerCase();
     const value = raw[i + 1] as string;
     switch (name) {
-      case 'host': headers.host = value; continue;
+      case 'host':
+        // RFC 9112 §3.2: more than one Host is a bad request (proxies in front may have routed on the other one).
+        if (headers.host !== undefined) headers.duplicateHost = true;
+        headers.host = value;
+        continue;
+      // Node answers `100 Continue` itself; undici refuses to send `expect` upstream.
+      case 'expect': continue;
       case 'x-request-id': headers.requestId = value; continue;
       case 'x-request-timeout': headers.timeout = value; continue;
       case 'x-forwarded-for': headers.forwardedFor = headers.forwardedFor === undefined ? value : `${headers.forwardedFor}, ${value}`; continue;

@@ -47,7 +47,8 @@ export class ProxyServer {
   private draining = false;
 
   constructor(private readonly deps: ProxyServerDeps) {
-    this.server = createServer({ maxHeaderSize: deps.maxHeaderSize, keepAliveTimeout: 5_000 }, deps.handler.handle);
+    // requireHostHeader off: the handler answers a missing Host itself, in the gateway's JSON error shape.
+    this.server = createServer({ maxHeaderSize: deps.maxHeaderSize, keepAliveTimeout: 5_000, requireHostHeader: false }, deps.handler.handle);
     this.server.on('upgrade', deps.websocket.handle);
     this.server.on('clientError', onClientError);
   }

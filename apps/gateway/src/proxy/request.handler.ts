@@ -52,6 +52,8 @@ export class RequestHandler {
   };
 
   private route(ex: Exchange): void {
+    if (ex.headers.duplicateHost) throw new GatewayError('MESHWAY_BAD_REQUEST', 'More than one Host header.');
+    if (ex.headers.host === undefined && ex.req.httpVersion === '1.1') throw new GatewayError('MESHWAY_BAD_REQUEST', 'An HTTP/1.1 request needs a Host header.');
     const target = parseRequestTarget(ex.req.url);
     const { route, params } = this.deps.catalog.table.match(ex.req.method ?? 'GET', hostnameOf(ex.headers.host), target.path);
     ex.route = route;
