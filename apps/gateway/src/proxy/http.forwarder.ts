@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Clock, TimerHandle } from '@meshway/clock';
+import type { RequestOutcome } from '@meshway/balancing';
 import type { ServiceInstance } from '@meshway/discovery';
 import { GatewayError } from '../gateway.errors.js';
 import type { HttpTarget } from '../upstream/upstream.js';
@@ -16,7 +17,13 @@ import { upstreamFailure } from './upstream-failure.js';
  */
 export interface FailoverPolicy {
   eject(instance: ServiceInstance): void;
-  next(failed: ServiceInstance): HttpTarget | undefined;
+  /** Another instance than `failed`, with the balancer's outcome reporter for it; undefined when there is none. */
+  next(failed: ServiceInstance): FailoverTarget | undefined;
+}
+
+export interface FailoverTarget {
+  readonly target: HttpTarget;
+  readonly outcome: (outcome: RequestOutcome) => void;
 }
 
 /** Connection-level failures: the instance is gone or going. */
@@ -92,7 +99,8 @@ class HttpExchange implements Dispatcher.DispatchHandler {
     const resendable = this.body === null && this.attempts < MAX_ATTEMPTS && (refused || IDEMPOTENT.has(this.ex.req.method ?? ''));
     const next = resendable ? this.failover.next(target.instance) : undefined;
     if (!next) return false;
-    this.dispatch(next);
+    this.ex.picked(next.outcome);
+    this.dispatch(next.target);
     return true;
   }
 

@@ -9,7 +9,7 @@ import { parseRequestTarget } from '../routing/request-target.js';
 import { stripPrefix } from '../routing/strip-prefix.js';
 import type { Route } from '../routing/route-table.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
-import type { FailoverPolicy, HttpForwarder } from './http.forwarder.js';
+import type { HttpForwarder } from './http.forwarder.js';
 import { acceptableRequestId, hostnameOf, readIncomingHeaders } from './incoming-headers.js';
 import { checkDeclaredLength } from './request-body.js';
 
@@ -72,23 +72,8 @@ export class RequestHandler {
     const httpTarget = instance && route.upstream.target(instance);
     if (!instance || !httpTarget) throw noInstance(route);
     ex.picked(route.balancer.begin(instance));
-    this.deps.http.forward(ex, httpTarget, budget, failoverFor(ex, route));
+    this.deps.http.forward(ex, httpTarget, budget, route.failover);
   }
-}
-
-/** Ejects an instance that refused the connection and picks another one (not the same) for a retry. */
-function failoverFor(ex: Exchange, route: Route): FailoverPolicy {
-  return {
-    eject: (instance) => {
-      route.upstream.eject(instance);
-    },
-    next: (failed) => {
-      const next = route.balancer.pick(route.upstream.httpInstances);
-      const target = next && next !== failed ? route.upstream.target(next) : undefined;
-      if (next && target) ex.picked(route.balancer.begin(next));
-      return target;
-    },
-  };
 }
 
 function noInstance(route: Route): GatewayError {

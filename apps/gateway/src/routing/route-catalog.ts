@@ -3,6 +3,7 @@ import type { Clock } from '@meshway/clock';
 import type { DiscoverySnapshot, DiscoverySource, Unsubscribe } from '@meshway/discovery';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
+import type { FailoverPolicy } from '../proxy/http.forwarder.js';
 import type { PoolRegistry } from '../upstream/pool.registry.js';
 import { OutlierEjector } from '../upstream/outlier.ejector.js';
 import { Upstream } from '../upstream/upstream.js';
@@ -142,10 +143,25 @@ export class RouteCatalog {
     const upstream = this.upstreams.get(spec.service) ?? this.newUpstream(spec.service);
     const previous = this.routesById.get(JSON.stringify(spec));
     if (previous?.upstream === upstream) return previous;
-    return { key, spec, upstream, balancer: this.deps.createBalancer(spec.balancer), recorder: this.deps.metrics.recorder(key, spec.service) };
+    const balancer = this.deps.createBalancer(spec.balancer);
+    return { key, spec, upstream, balancer, recorder: this.deps.metrics.recorder(key, spec.service), failover: failoverPolicy(upstream, balancer) };
   }
 
   private newUpstream(service: string): Upstream {
     return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock));
   }
+}
+
+/** Ejects an instance that refused the connection and picks another one (not the same) for a resend. */
+function failoverPolicy(upstream: Upstream, balancer: Balancer): FailoverPolicy {
+  return {
+    eject: (instance) => {
+      upstream.eject(instance);
+    },
+    next: (failed) => {
+      const next = balancer.pick(upstream.httpInstances);
+      const target = next && next !== failed ? upstream.target(next) : undefined;
+      return next && target ? { target, outcome: balancer.begin(next) } : undefined;
+    },
+  };
 }

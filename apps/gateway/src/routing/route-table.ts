@@ -3,6 +3,7 @@ import type { Balancer } from '@meshway/balancing';
 import { HTTP_METHODS, type HttpMethod } from '@meshway/discovery';
 import { GatewayError } from '../gateway.errors.js';
 import type { RouteRecorder } from '../metrics/gateway.metrics.js';
+import type { FailoverPolicy } from '../proxy/http.forwarder.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { RouteSpec } from './route.definition.js';
 
@@ -14,6 +15,8 @@ export interface Route {
   readonly upstream: Upstream;
   readonly balancer: Balancer;
   readonly recorder: RouteRecorder;
+  /** What the HTTP forwarder does when an instance refuses the connection; made once per route, not per request. */
+  readonly failover: FailoverPolicy;
 }
 
 export interface RouteMatch {
