@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of the registry. Callers switch on `code`, never on the message. */
 export const RegistryErrorCode = {
   /** An option given to `startRegistry` (or an env var behind it) is invalid. */
@@ -24,16 +26,8 @@ export const RegistryErrorCode = {
 
 export type RegistryErrorCode = (typeof RegistryErrorCode)[keyof typeof RegistryErrorCode];
 
-export class RegistryError extends Error {
+export class RegistryError extends MeshwayError<RegistryErrorCode> {
   override readonly name = 'RegistryError';
-
-  constructor(
-    readonly code: RegistryErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 const STATUS_CODES: Partial<Record<RegistryErrorCode, number>> = {

@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/balancing`. Callers switch on `code`, never on the message. */
 export const BalancingErrorCode = {
   /** `createBalancer` was given a name that is not one of `BALANCER_NAMES`. */
@@ -8,14 +10,6 @@ export const BalancingErrorCode = {
 
 export type BalancingErrorCode = (typeof BalancingErrorCode)[keyof typeof BalancingErrorCode];
 
-export class BalancingError extends Error {
+export class BalancingError extends MeshwayError<BalancingErrorCode> {
   override readonly name = 'BalancingError';
-
-  constructor(
-    readonly code: BalancingErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/config`. Callers switch on `code`, never on the message. */
 export const ConfigErrorCode = {
   /** One or more settings are missing or hold a value the schema does not allow. */
@@ -23,16 +25,16 @@ export interface ConfigIssue {
  * Thrown by `loadConfig` (and so by a Nest boot with `ConfigModule`). The message holds one line per issue:
  * `Invalid configuration: GATEWAY_PORT="abc" is not allowed: expected an integer from 0 to 65535`.
  */
-export class ConfigError extends Error {
+export class ConfigError extends MeshwayError<ConfigErrorCode> {
   override readonly name = 'ConfigError';
 
   constructor(
-    readonly code: ConfigErrorCode,
+    code: ConfigErrorCode,
     message: string,
     readonly issues: ConfigIssue[] = [],
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 
   /** A `MESHWAY_CONFIG_INVALID` error whose message lists every issue. */

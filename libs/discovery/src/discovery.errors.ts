@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/discovery`. Callers switch on `code`, never on the message. */
 export const DiscoveryErrorCode = {
   /** The registry did not answer (connection refused, timeout, 5xx) and no cached answer exists. */
@@ -16,24 +18,15 @@ export const DiscoveryErrorCode = {
 
 export type DiscoveryErrorCode = (typeof DiscoveryErrorCode)[keyof typeof DiscoveryErrorCode];
 
-export class DiscoveryError extends Error {
+export class DiscoveryError extends MeshwayError<DiscoveryErrorCode> {
   override readonly name = 'DiscoveryError';
   /** The HTTP status the registry answered with, when it answered at all. */
   readonly status: number | undefined;
 
-  constructor(
-    readonly code: DiscoveryErrorCode,
-    message: string,
-    options?: ErrorOptions & { readonly status?: number },
-  ) {
-    super(message, options);
+  constructor(code: DiscoveryErrorCode, message: string, options?: ErrorOptions & { readonly status?: number }) {
+    super(code, message, options);
     this.status = options?.status;
   }
-}
-
-/** The message of anything thrown, for logs. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The registry's HTTP status behind an error, when it answered at all. */

@@ -1,7 +1,8 @@
 import type { TimerHandle } from '@meshway/clock';
+import { errorMessage } from '@meshway/errors';
 import { ConsulApi } from './consul.api.js';
 import { durationMs } from './consul-duration.js';
-import { DiscoveryError, DiscoveryErrorCode, errorText, statusOf } from './discovery.errors.js';
+import { DiscoveryError, DiscoveryErrorCode, statusOf } from './discovery.errors.js';
 import { ExponentialBackoff } from './exponential.backoff.js';
 import { invalidOption } from './options.validation.js';
 import { resolveRegistrarOptions, type RegistrarOptions, type RegistrarStats, type RegistryAgent, type ResolvedRegistrarOptions } from './registrar.options.js';
@@ -180,7 +181,7 @@ export class ServiceRegistrar {
     this.counters.failures += 1;
     if (this.failing) return;
     this.failing = true;
-    this.options.logger.warn({ id: registration.id, registry: this.options.connection.baseUrl, err: errorText(error) }, 'Registry unreachable: will keep this service registered once it is back');
+    this.options.logger.warn({ id: registration.id, registry: this.options.connection.baseUrl, err: errorMessage(error) }, 'Registry unreachable: will keep this service registered once it is back');
   }
 
   private markUp(registration: ServiceRegistration): void {
@@ -198,7 +199,7 @@ export class ServiceRegistrar {
 
   private failed(action: string, registration: ServiceRegistration, error: unknown): DiscoveryError {
     const status = statusOf(error);
-    return new DiscoveryError(DiscoveryErrorCode.RegistrationFailed, `${action} service "${registration.id}" failed: ${errorText(error)}`, { cause: error, ...(status === undefined ? {} : { status }) });
+    return new DiscoveryError(DiscoveryErrorCode.RegistrationFailed, `${action} service "${registration.id}" failed: ${errorMessage(error)}`, { cause: error, ...(status === undefined ? {} : { status }) });
   }
 
   private stoppedBeforeRegistered(registration: ServiceRegistration): DiscoveryError {

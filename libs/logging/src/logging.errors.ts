@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/logging`. */
 export const LoggingErrorCode = {
   /** An option given to `createLogger` / `LoggingModule` is invalid. */
@@ -6,14 +8,6 @@ export const LoggingErrorCode = {
 
 export type LoggingErrorCode = (typeof LoggingErrorCode)[keyof typeof LoggingErrorCode];
 
-export class LoggingError extends Error {
+export class LoggingError extends MeshwayError<LoggingErrorCode> {
   override readonly name = 'LoggingError';
-
-  constructor(
-    readonly code: LoggingErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/service` itself (boot-time problems). Callers switch on `code`. */
 export const ServiceErrorCode = {
   /** An option given to `MeshwayServiceModule.forRoot` / `bootstrapService` is invalid. */
@@ -10,14 +12,6 @@ export const ServiceErrorCode = {
 
 export type ServiceErrorCode = (typeof ServiceErrorCode)[keyof typeof ServiceErrorCode];
 
-export class ServiceError extends Error {
+export class ServiceError extends MeshwayError<ServiceErrorCode> {
   override readonly name = 'ServiceError';
-
-  constructor(
-    readonly code: ServiceErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/testing` helpers. */
 export const TestingErrorCode = {
   /** A wait (`waitFor`, `waitForLine`, `waitForHttp`) ran out of time. */
@@ -10,14 +12,6 @@ export const TestingErrorCode = {
 
 export type TestingErrorCode = (typeof TestingErrorCode)[keyof typeof TestingErrorCode];
 
-export class TestingError extends Error {
+export class TestingError extends MeshwayError<TestingErrorCode> {
   override readonly name = 'TestingError';
-
-  constructor(
-    readonly code: TestingErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }

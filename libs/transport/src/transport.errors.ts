@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/transport`. The gateway maps them to HTTP statuses in one place. */
 export const TransportErrorCode = {
   /** Discovery knows no healthy instance of the service (→ 503). */
@@ -24,19 +26,19 @@ export const TransportErrorCode = {
 
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 
-export class TransportError extends Error {
+export class TransportError extends MeshwayError<TransportErrorCode> {
   override readonly name = 'TransportError';
   /** What the upstream sent with its error (a 5xx body, or a Nest `err` value), when it sent something. */
   readonly body: unknown;
 
   constructor(
-    readonly code: TransportErrorCode,
+    code: TransportErrorCode,
     message: string,
     /** HTTP status the upstream reported, when it reported one. */
     readonly status?: number,
     options?: ErrorOptions & { body?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
     this.body = options?.body;
   }
 }

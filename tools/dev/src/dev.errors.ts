@@ -1,3 +1,5 @@
+import { MeshwayError } from '@meshway/errors';
+
 /** Stable error codes of `@meshway/dev`. Callers switch on `code`, never on the message. */
 export const DevErrorCode = {
   /** A command-line flag is unknown, malformed or out of range. Exit 2. */
@@ -51,18 +53,18 @@ export interface DevErrorDetails {
   readonly lastLines?: readonly string[];
 }
 
-export class DevError extends Error {
+export class DevError extends MeshwayError<DevErrorCode> {
   override readonly name = 'DevError';
   /** The process exit code `npm start` uses for this error. */
   readonly exitCode: number;
 
   constructor(
-    readonly code: DevErrorCode,
+    code: DevErrorCode,
     message: string,
     readonly details: DevErrorDetails = {},
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
     this.exitCode = EXIT_CODES[code];
   }
 }

@@ -4,7 +4,8 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { systemClock } from '@meshway/clock';
-import { DiscoveryError, DiscoveryErrorCode, errorText } from '../discovery.errors.js';
+import { errorMessage } from '@meshway/errors';
+import { DiscoveryError, DiscoveryErrorCode } from '../discovery.errors.js';
 import type { DiscoverySource } from '../discovery.source.js';
 import { buildRegistration, type ServiceRegistration } from '../service-registration.js';
 import type { ServiceRegistrar } from '../service.registrar.js';
@@ -61,7 +62,7 @@ export class DiscoveryRegistration implements OnApplicationBootstrap, BeforeAppl
       await this.registrar.deregister();
       if (this.registered) this.logger.log(`Deregistered ${this.registered.id}`);
     } catch (error) {
-      this.logger.warn(`Deregistration failed (the registry drops the instance once its check is critical): ${errorText(error)}`);
+      this.logger.warn(`Deregistration failed (the registry drops the instance once its check is critical): ${errorMessage(error)}`);
     }
     await this.registering;
     this.registered = undefined;
@@ -87,7 +88,7 @@ export class DiscoveryRegistration implements OnApplicationBootstrap, BeforeAppl
       },
       (error: unknown) => {
         if (error instanceof DiscoveryError && error.code === DiscoveryErrorCode.Closed) return;
-        this.logger.error(`Registration of ${registration.id} failed: ${errorText(error)}`);
+        this.logger.error(`Registration of ${registration.id} failed: ${errorMessage(error)}`);
       },
     );
   }
@@ -107,7 +108,7 @@ export class DiscoveryRegistration implements OnApplicationBootstrap, BeforeAppl
       await this.registrar.drain();
       await systemClock.sleep(this.options.drainMs);
     } catch (error) {
-      this.logger.warn(`Drain failed, deregistering at once: ${errorText(error)}`);
+      this.logger.warn(`Drain failed, deregistering at once: ${errorMessage(error)}`);
     }
   }
 }
