@@ -1,11 +1,10 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { MeshwayError } from '@meshway/errors';
+import { TransportErrorCode, type TransportError } from '@meshway/transport';
 
-/**
- * Every error the gateway answers with, and its HTTP status: the ONE table.
- * Clients switch on `code`, never on the message. Transport codes keep the names `@meshway/transport` uses.
- */
-export const GATEWAY_ERRORS = {
+/** The gateway's own errors (request and edge problems) and their HTTP statuses. */
+const EDGE_ERRORS = {
   /** No route matches the path (and host). */
   MESHWAY_NO_ROUTE: 404,
   /** A route matches the path but not the method; `Allow` lists the methods that would. */
@@ -18,23 +17,41 @@ export const GATEWAY_ERRORS = {
   MESHWAY_HEADERS_TOO_LARGE: 431,
   /** The client took too long to send its request headers. */
   MESHWAY_REQUEST_TIMEOUT: 408,
-  /** Discovery knows no healthy instance of the route's service. */
-  MESHWAY_NO_INSTANCE: 503,
-  /** A NATS route was hit but the gateway has no NATS connection. */
-  MESHWAY_NATS_UNAVAILABLE: 503,
-  /** Connection refused/reset, no NATS responder, or the upstream broke the exchange. */
-  MESHWAY_UPSTREAM_UNAVAILABLE: 502,
-  /** The upstream answered with an error (a NATS `err`). */
-  MESHWAY_UPSTREAM_ERROR: 502,
-  /** The upstream's reply could not be decoded. */
-  MESHWAY_BAD_REPLY: 502,
-  /** No response headers within the deadline (route timeout, or the caller's `x-request-timeout`). */
-  MESHWAY_UPSTREAM_TIMEOUT: 504,
   /** A bug in the gateway (logged); never caused by a request's content. */
   MESHWAY_INTERNAL_ERROR: 500,
 } as const;
 
-export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+/** Transport codes that describe a failed upstream call (the rest are caller bugs or options, never sent to clients). */
+export type UpstreamErrorCode = Exclude<TransportErrorCode, 'MESHWAY_TRANSPORT_INVALID_OPTIONS' | 'MESHWAY_INVALID_CALL' | 'MESHWAY_CALL_ABORTED'>;
+
+/**
+ * Upstream failures, keyed by `@meshway/transport`'s codes: the gateway and MeshClient classify failures in one place
+ * (the transport's upstream stack), and this Record makes the compiler insist every upstream code has a status here.
+ */
+const UPSTREAM_ERRORS: Readonly<Record<UpstreamErrorCode, number>> = {
+  /** Discovery knows no healthy instance of the route's service. */
+  [TransportErrorCode.NoInstance]: 503,
+  /** A NATS route was hit but the gateway has no NATS connection. */
+  [TransportErrorCode.NatsUnavailable]: 503,
+  /** Connection refused/reset, no NATS responder, or the upstream broke the exchange. */
+  [TransportErrorCode.UpstreamUnavailable]: 502,
+  /** The upstream answered with an error (a NATS `err`; its own 4xx/5xx status when it carried one). */
+  [TransportErrorCode.UpstreamError]: 502,
+  /** The upstream's reply could not be decoded. */
+  [TransportErrorCode.BadReply]: 502,
+  /** No response headers within the deadline (route timeout, or the caller's `x-request-timeout`). */
+  [TransportErrorCode.UpstreamTimeout]: 504,
+  /** The deadline had passed before the upstream was called. */
+  [TransportErrorCode.DeadlineExceeded]: 504,
+};
+
+/**
+ * Every error the gateway answers with, and its HTTP status: the ONE table.
+ * Clients switch on `code`, never on the message.
+ */
+export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, number>> = { ...EDGE_ERRORS, ...UPSTREAM_ERRORS };
+
+export type GatewayErrorCode = keyof typeof EDGE_ERRORS | UpstreamErrorCode;
 
 /** Boot-time configuration errors (never sent to clients). */
 export const GATEWAY_CONFIG_ERROR = 'MESHWAY_GATEWAY_INVALID_CONFIG';
@@ -48,33 +65,42 @@ export interface GatewayErrorExtras {
   readonly cause?: unknown;
 }
 
-export class GatewayError extends Error {
+export class GatewayError extends MeshwayError<GatewayErrorCode> {
   override readonly name = 'GatewayError';
   readonly status: number;
   readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(
-    readonly code: GatewayErrorCode,
-    message: string,
-    extras: GatewayErrorExtras = {},
-  ) {
-    super(message, extras.cause === undefined ? undefined : { cause: extras.cause });
+  constructor(code: GatewayErrorCode, message: string, extras: GatewayErrorExtras = {}) {
+    super(code, message, extras.cause === undefined ? undefined : { cause: extras.cause });
     this.status = extras.status ?? GATEWAY_ERRORS[code];
     this.headers = extras.headers;
+  }
+
+  /**
+   * The answer for a failed upstream call: the transport's code and message; an upstream's own error status (a NATS
+   * `err` carrying 404) when it reported one; a caller-side transport code (a gateway bug) as a 500.
+   */
+  static fromTransport(error: TransportError): GatewayError {
+    if (!(error.code in UPSTREAM_ERRORS)) return new GatewayError('MESHWAY_INTERNAL_ERROR', 'The gateway failed to forward the request.', { cause: error });
+    const status = error.code === TransportErrorCode.UpstreamError ? error.status : undefined;
+    return new GatewayError(error.code as UpstreamErrorCode, error.message, { cause: error, ...(status === undefined ? {} : { status }) });
   }
 }
 
 /** A routes file or option the gateway cannot start with. */
-export class GatewayConfigError extends Error {
+export class GatewayConfigError extends MeshwayError<typeof GATEWAY_CONFIG_ERROR> {
   override readonly name = 'GatewayConfigError';
-  readonly code = GATEWAY_CONFIG_ERROR;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(GATEWAY_CONFIG_ERROR, message, options);
+  }
 }
 
 /**
  * Writes `{ error: { code, message, requestId } }` with the table's status, unless a response already started
  * (then the connection is cut: a half-sent body must not look complete).
  */
-export function sendError(res: ServerResponse, error: GatewayError, requestId: string, closeConnection = false): void {
+export function sendError(res: ServerResponse, error: GatewayError, requestId: string, closeConnection = false, extraHeaders?: readonly string[]): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -87,6 +113,7 @@ export function sendError(res: ServerResponse, error: GatewayError, requestId: s
     ...error.headers,
   };
   if (closeConnection) headers.connection = 'close';
+  if (extraHeaders) for (let i = 0; i < extraHeaders.length; i += 2) headers[extraHeaders[i] as string] = extraHeaders[i + 1] as string;
   res.writeHead(error.status, headers);
   res.end(body);
 }

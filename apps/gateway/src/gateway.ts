@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createBalancer } from '@meshway/balancing';
+import { POOL_DEFAULTS, PoolRegistry } from '@meshway/transport';
 import type { ResolvedGatewayOptions } from './gateway.options.js';
 import { GatewayMetrics } from './metrics/gateway.metrics.js';
-import { NatsForwarder } from './nats/nats.forwarder.js';
-import { HttpForwarder } from './proxy/http.forwarder.js';
 import { InflightTracker } from './proxy/inflight.tracker.js';
 import { ProxyServer } from './proxy/proxy.server.js';
 import { RequestHandler } from './proxy/request.handler.js';
@@ -12,7 +11,6 @@ import { WebSocketForwarder } from './proxy/websocket.forwarder.js';
 import { RouteCatalog } from './routing/route-catalog.js';
 import type { RouteSpec } from './routing/route.definition.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
-import { PoolRegistry } from './upstream/pool.registry.js';
 
 /**
  * The gateway's parts, wired: route catalog (file + announced routes over discovery), forwarders,
@@ -33,7 +31,7 @@ export class Gateway {
     private readonly nats: NatsConnection | undefined,
   ) {
     const { clock, random, logger } = options;
-    this.pools = new PoolRegistry({ connections: options.upstreamConnections, connectTimeoutMs: options.connectTimeoutMs });
+    this.pools = new PoolRegistry({ connections: options.upstreamConnections, connectTimeoutMs: options.connectTimeoutMs, keepAliveTimeoutMs: POOL_DEFAULTS.keepAliveTimeoutMs });
     this.catalog = new RouteCatalog({
       discovery: options.discovery,
       fileRoutes,
@@ -43,9 +41,11 @@ export class Gateway {
       createBalancer: (name) => createBalancer(name, { clock, random }),
       logger,
       clock,
+      random,
+      terminals: { nats: () => nats },
     });
-    const context = { clock, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
-    const handler = new RequestHandler({ catalog: this.catalog, http: new HttpForwarder(clock), nats: new NatsForwarder(nats, clock), clock, context, logger });
+    const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
+    const handler = new RequestHandler({ catalog: this.catalog, clock, context });
     this.server = new ProxyServer({
       handler,
       websocket: new WebSocketForwarder(this.catalog, logger),

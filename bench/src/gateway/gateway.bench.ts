@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { REPO_ROOT, freePort } from '@meshway/testing';
 import { autocannon, timedLoop, type Latency, type Throughput } from './load.generator.js';
 import { natsRequestLoop } from './nats.latency.js';
 import { groupCpuSeconds } from './process.stats.js';
 import { printReport, type GatewayBenchResult, type TargetResult } from './gateway.report.js';
 import { machine } from './system.info.js';
-import { NATS_SUBJECT, startFloor, startHttpProxy, startMeshway, startNatsResponder, startNginx, startUpstream, type Target } from './targets.js';
+import { NATS_SUBJECT, startFloor, startHttpProxy, startMeshway, startNatsResponder, startNginx, startUpstream, type MeshwayVariant, type Target } from './targets.js';
 
 /** Options of {@link runGatewayBench}; each has an env override for `npm run bench -- gateway`. */
 export interface GatewayBenchOptions {
@@ -79,18 +79,29 @@ interface Lineup {
   readonly nginx: boolean;
 }
 
+/**
+ * Gateway variants measured beside the default one in the same run: `BENCH_BASELINE=<checkout>` adds the gateway of
+ * another checkout (e.g. `git worktree add /tmp/before <ref> && (cd /tmp/before && npm ci)`) for before/after ratios.
+ */
+function gatewayVariants(): MeshwayVariant[] {
+  const baseline = process.env.BENCH_BASELINE;
+  return baseline ? [{ name: `Meshway gateway (baseline ${basename(baseline)})`, root: baseline }] : [];
+}
+
 /** Starts every target, each in its own process group (nginx only when installed). */
 async function startLineup(natsUrl: string): Promise<Lineup> {
   const upstream = await startUpstream();
   const all: Target[] = [upstream];
   try {
-    const [proxy, meshway, nginx, floorNode, floorFastify, bridge] = await Promise.all([
+    const [proxy, meshway, nginx, floorNode, floorFastify, bridge, ...variants] = await Promise.all([
       startHttpProxy(upstream), startMeshway(upstream, natsUrl), freePort().then((port) => startNginx(upstream, port)),
       startFloor(upstream, 'node'), startFloor(upstream, 'fastify'), startFloor(upstream, 'nats', natsUrl),
+      ...gatewayVariants().map((variant) => startMeshway(upstream, natsUrl, variant)),
     ]);
-    all.push(proxy, meshway.http, floorNode, floorFastify, bridge, ...(nginx ? [nginx] : []));
+    const variantTargets = variants.map((v) => v.http);
+    all.push(proxy, meshway.http, floorNode, floorFastify, bridge, ...variantTargets, ...(nginx ? [nginx] : []));
     all.push({ name: 'nats-responder', url: '', process: await startNatsResponder(natsUrl) });
-    const http = [upstream, meshway.http, proxy, ...(nginx ? [nginx] : []), floorNode, floorFastify];
+    const http = [upstream, meshway.http, ...variantTargets, proxy, ...(nginx ? [nginx] : []), floorNode, floorFastify];
     return { all, http, natsViaGateway: meshway.nats, natsBridge: bridge, nginx: nginx !== undefined };
   } catch (error) {
     await stopLineup(all);

@@ -41,23 +41,37 @@ export async function startFloor(upstream: Target, mode: 'node' | 'fastify' | 'n
   return { name: names[mode], url: `http://127.0.0.1:${port}/items`, process: proc };
 }
 
+/** A gateway variant in the lineup: its name, and where its code lives (another checkout, for before/after runs). */
+export interface MeshwayVariant {
+  readonly name: string;
+  /** Repo root to run `apps/gateway/src/main.ts` from (default: this checkout). */
+  readonly root?: string;
+  /** Extra YAML appended to the routes file (top-level keys besides `routes`). */
+  readonly extraYaml?: string;
+  /** Extra fields for the HTTP route, YAML flow-mapping entries (e.g. `auth: jwt`). */
+  readonly routeFields?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** The real gateway entry (`apps/gateway/src/main.ts`) with static discovery: routing, balancing and metrics all on. */
-export async function startMeshway(upstream: Target, natsUrl: string): Promise<{ http: Target; nats: Target }> {
+export async function startMeshway(upstream: Target, natsUrl: string, variant: MeshwayVariant = { name: 'Meshway gateway' }): Promise<{ http: Target; nats: Target }> {
   const dir = await mkdtemp(join(tmpdir(), 'meshway-bench-'));
   const routes = join(dir, 'routes.yaml');
-  await writeFile(routes, `routes:\n  - { path: /nats/items, methods: [GET], service: items-nats, subject: ${NATS_SUBJECT} }\n  - { path: /*, service: items }\n`);
+  const httpRoute = `{ path: /*, service: items${variant.routeFields ? `, ${variant.routeFields}` : ''} }`;
+  await writeFile(routes, `${variant.extraYaml ?? ''}\nroutes:\n  - { path: /nats/items, methods: [GET], service: items-nats, subject: ${NATS_SUBJECT} }\n  - ${httpRoute}\n`);
   const { host, port } = new URL(upstream.url);
   const proc = spawnTs('apps/gateway/src/main.ts', {
-    name: 'meshway-gateway',
+    name: variant.name,
+    ...(variant.root ? { cwd: variant.root } : {}),
     env: {
       GATEWAY_PORT: '0', GATEWAY_ADMIN_PORT: '0', GATEWAY_DISCOVERY: 'static', GATEWAY_ROUTES_FILE: routes, LOG_LEVEL: 'info',
-      GATEWAY_STATIC_UPSTREAMS: `items=${host};items-nats=127.0.0.1:${port}`, NATS_URL: natsUrl, MESHWAY_TRANSPORT: 'nats',
+      GATEWAY_STATIC_UPSTREAMS: `items=${host};items-nats=127.0.0.1:${port}`, NATS_URL: natsUrl, MESHWAY_TRANSPORT: 'nats', ...variant.env,
     },
   });
   const gatewayPort = await portOf(proc, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
   return {
-    http: { name: 'Meshway gateway', url: `http://127.0.0.1:${gatewayPort}/items`, process: proc },
-    nats: { name: 'Meshway HTTP→NATS', url: `http://127.0.0.1:${gatewayPort}/nats/items`, process: proc },
+    http: { name: variant.name, url: `http://127.0.0.1:${gatewayPort}/items`, process: proc },
+    nats: { name: `${variant.name} HTTP→NATS`, url: `http://127.0.0.1:${gatewayPort}/nats/items`, process: proc },
   };
 }
 

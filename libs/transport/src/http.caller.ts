@@ -1,8 +1,8 @@
 import type { ServiceInstance } from '@meshway/discovery';
-import { Pool } from 'undici';
 import { parseHttpTarget, serializePayload } from './call-target.js';
 import type { Exchange, MeshResponse, TransportCaller } from './mesh-call.js';
-import { upstreamFailure } from './upstream.failure.js';
+import { originOf, PoolRegistry } from './upstream/pool.registry.js';
+import { upstreamFailure } from './upstream/upstream.failure.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
 
 /** undici `Pool` settings for each instance. */
@@ -11,13 +11,17 @@ export interface HttpPoolOptions {
   readonly connections?: number;
   /** Idle keep-alive socket lifetime in ms (default 4,000, under Node's 5 s server keep-alive). */
   readonly keepAliveTimeoutMs?: number;
+  /** Time to open a connection before the instance counts as unavailable, ms (default 2,000). */
+  readonly connectTimeoutMs?: number;
 }
 
-/** Calls HTTP instances with JSON over one keep-alive undici `Pool` per instance. */
+/** Calls HTTP instances with JSON over the shared keep-alive pools (one undici `Pool` per instance origin). */
 export class HttpCaller implements TransportCaller {
-  private readonly pools = new Map<string, { readonly pool: Pool; readonly instanceId: string }>();
+  private readonly pools: PoolRegistry;
 
-  constructor(private readonly poolOptions: Required<HttpPoolOptions>) {}
+  constructor(poolOptions: Required<HttpPoolOptions>) {
+    this.pools = new PoolRegistry(poolOptions);
+  }
 
   async send(exchange: Exchange): Promise<MeshResponse> {
     const { instance, payload, signal } = exchange;
@@ -26,7 +30,7 @@ export class HttpCaller implements TransportCaller {
     const headers: Record<string, string> = { accept: 'application/json', ...exchange.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const res = await this.poolFor(instance).request({ method, path, headers, body, signal });
+      const res = await this.pools.get(originOf(instance)).request({ method, path, headers, body, signal });
       const text = await res.body.text();
       return this.answer(instance, exchange.target, res.statusCode, flatten(res.headers), text);
     } catch (error) {
@@ -34,34 +38,17 @@ export class HttpCaller implements TransportCaller {
     }
   }
 
-  async release(live: ReadonlySet<string>): Promise<void> {
-    const closing: Promise<void>[] = [];
-    for (const [origin, entry] of this.pools) {
-      if (live.has(entry.instanceId)) continue;
-      this.pools.delete(origin);
-      closing.push(entry.pool.close());
-    }
-    await Promise.allSettled(closing);
+  async release(live: readonly ServiceInstance[]): Promise<void> {
+    await this.pools.retain(new Set(live.filter((instance) => instance.transport === 'http').map(originOf)));
   }
 
   close(): Promise<void> {
-    return this.release(new Set());
+    return this.pools.close();
   }
 
   /** Open pools (for tests and metrics). */
   get poolCount(): number {
     return this.pools.size;
-  }
-
-  private poolFor(instance: ServiceInstance): Pool {
-    const origin = `http://${instance.address.includes(':') ? `[${instance.address}]` : instance.address}:${instance.port}`;
-    let entry = this.pools.get(origin);
-    if (!entry) {
-      const pool = new Pool(origin, { connections: this.poolOptions.connections, keepAliveTimeout: this.poolOptions.keepAliveTimeoutMs });
-      entry = { pool, instanceId: instance.id };
-      this.pools.set(origin, entry);
-    }
-    return entry.pool;
   }
 
   private answer(instance: ServiceInstance, target: string, status: number, headers: Record<string, string>, text: string): MeshResponse {

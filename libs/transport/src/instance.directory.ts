@@ -8,15 +8,15 @@ interface Watched {
 
 /**
  * The instances of each service the client has called, kept current by one discovery watch per
- * service (so a call costs no registry round trip), and told to `onChange` with the ids of every
- * instance still alive, so per-instance resources (HTTP pools) of instances that left are released.
+ * service (so a call costs no registry round trip), and told to `onChange` with every instance still
+ * alive, so per-instance resources (HTTP pools) of instances that left are released.
  */
 export class InstanceDirectory {
   private readonly watched = new Map<string, Watched>();
 
   constructor(
     private readonly discovery: DiscoverySource,
-    private readonly onChange: (liveIds: ReadonlySet<string>) => void,
+    private readonly onChange: (live: readonly ServiceInstance[]) => void,
     private readonly logger: TransportLogger,
   ) {}
 
@@ -41,14 +41,12 @@ export class InstanceDirectory {
       const before = entry.instances;
       entry.instances = snapshot.instances;
       if (snapshot.stale) this.logger.warn({ service }, 'registry unreachable; calling the last known instances');
-      if (before && before !== snapshot.instances) this.onChange(this.liveIds());
+      if (before && before !== snapshot.instances) this.onChange(this.live());
     });
     return entry;
   }
 
-  private liveIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const entry of this.watched.values()) for (const instance of entry.instances ?? []) ids.add(instance.id);
-    return ids;
+  private live(): ServiceInstance[] {
+    return [...this.watched.values()].flatMap((entry) => entry.instances ?? []);
   }
 }

@@ -45,7 +45,7 @@ export interface Exchange {
 /** One way to reach an instance (HTTP or NATS). */
 export interface TransportCaller {
   send(exchange: Exchange): Promise<MeshResponse>;
-  /** Releases what this caller holds for instances not in `live` (ids); everything when `live` is empty. */
-  release(live: ReadonlySet<string>): Promise<void>;
+  /** Releases what this caller holds for instances not in `live`; everything when `live` is empty. */
+  release(live: readonly ServiceInstance[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -40,7 +40,7 @@ export interface ResolvedMeshClientOptions {
 export const MESH_CLIENT_DEFAULTS = {
   balancer: 'round-robin',
   defaultTimeoutMs: 5_000,
-  http: { connections: 32, keepAliveTimeoutMs: 4_000 },
+  http: { connections: 32, keepAliveTimeoutMs: 4_000, connectTimeoutMs: 2_000 },
 } as const;
 
 function invalid(option: string, given: unknown, allowed: string): TransportError {
@@ -84,6 +84,7 @@ export function resolveOptions(options: MeshClientOptions): ResolvedMeshClientOp
     http: {
       connections: positiveInteger('http.connections', options.http?.connections ?? MESH_CLIENT_DEFAULTS.http.connections),
       keepAliveTimeoutMs: positiveInteger('http.keepAliveTimeoutMs', options.http?.keepAliveTimeoutMs ?? MESH_CLIENT_DEFAULTS.http.keepAliveTimeoutMs),
+      connectTimeoutMs: positiveInteger('http.connectTimeoutMs', options.http?.connectTimeoutMs ?? MESH_CLIENT_DEFAULTS.http.connectTimeoutMs),
     },
   };
 }

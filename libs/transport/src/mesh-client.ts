@@ -5,7 +5,7 @@ import { HttpCaller } from './http.caller.js';
 import { InstanceDirectory } from './instance.directory.js';
 import type { CallOptions, MeshResponse, TransportCaller } from './mesh-call.js';
 import { resolveOptions, type MeshClientOptions, type ResolvedMeshClientOptions } from './mesh-client.options.js';
-import { MESH_HEADERS } from './mesh-headers.js';
+import { MESH_HEADERS, timeoutHeaderValue } from './mesh-headers.js';
 import { NatsCaller } from './nats.caller.js';
 import { showValue } from './show-value.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
@@ -128,7 +128,7 @@ export class MeshClient {
     };
   }
 
-  private async release(live: ReadonlySet<string>): Promise<void> {
+  private async release(live: readonly ServiceInstance[]): Promise<void> {
     await Promise.allSettled([this.http.release(live), this.nats.release(live)]);
   }
 }
@@ -142,7 +142,7 @@ function meshHeaders(options: CallOptions, budget: number): Record<string, strin
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   headers[MESH_HEADERS.requestId] = options.requestId ?? headers[MESH_HEADERS.requestId] ?? randomUUID();
   if (options.traceparent !== undefined) headers[MESH_HEADERS.traceparent] = options.traceparent;
-  headers[MESH_HEADERS.timeout] = String(Math.max(1, Math.floor(budget)));
+  headers[MESH_HEADERS.timeout] = timeoutHeaderValue(budget);
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name) || typeof value !== 'string' || !HEADER_VALUE.test(value)) {
       throw invalidCall(`header ${JSON.stringify(name)}`, value, 'a token name and a string value without CR, LF or NUL');

@@ -12,3 +12,11 @@ export const MESH_HEADERS = {
   /** Authenticated caller identity set by the gateway (consumer id). */
   consumer: 'x-meshway-consumer',
 } as const;
+
+/**
+ * The `x-request-timeout` value for a remaining budget: whole milliseconds, rounded down (a hop never grants more than
+ * it has), at least 1 (0 would read as "no deadline" to some servers).
+ */
+export function timeoutHeaderValue(remainingMs: number): string {
+  return String(Math.max(1, Math.floor(remainingMs)));
+}

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceInstance } from '@meshway/discovery';
-import { connect, errors, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { checkNatsPattern, serializePayload } from './call-target.js';
-import { isHttpReplyEnvelope } from './http-envelope.js';
 import type { Exchange, MeshResponse, TransportCaller } from './mesh-call.js';
 import { decodeNestReply, encodeNestRequest, type NestReply } from './nest-nats.codec.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
-import { upstreamFailure } from './upstream.failure.js';
+import { classifyNatsError, readNestReply } from './upstream/nats.reply.js';
 
 /** Where NATS comes from: servers to connect to (the client owns and closes that connection), or a connection the caller owns. */
 export type NatsSource = { readonly servers: readonly string[] } | NatsConnection;
@@ -33,12 +32,12 @@ export class NatsCaller implements TransportCaller {
       const msg = await raceAbort(request, signal);
       return toResponse(decodeNestReply(msg.data), id, instance, where);
     } catch (error) {
-      throw natsFailure(error, signal, { where, pattern, timeoutMs: exchange.timeoutMs });
+      throw natsFailure(error, signal, { where, pattern });
     }
   }
 
   /** NATS holds nothing per instance: queue groups spread requests on the server side. */
-  release(_live: ReadonlySet<string>): Promise<void> {
+  release(_live: readonly ServiceInstance[]): Promise<void> {
     return Promise.resolve();
   }
 
@@ -68,41 +67,17 @@ export class NatsCaller implements TransportCaller {
 
 function toResponse(reply: NestReply, id: string, instance: ServiceInstance, where: string): MeshResponse {
   if (reply.id !== id) throw new TransportError(TransportErrorCode.BadReply, `${where} answered request ${reply.id}, expected ${id}`);
-  if (reply.err !== undefined && reply.err !== null) {
-    const { message, status } = describeErr(reply.err);
-    throw new TransportError(TransportErrorCode.UpstreamError, `${where} failed: ${message}`, status, { body: reply.err });
+  const result = readNestReply(reply, where);
+  if (result.status >= 500) {
+    throw new TransportError(TransportErrorCode.UpstreamError, `${where} answered ${result.status}`, result.status, { body: result.body });
   }
-  const response = reply.response;
-  if (!isHttpReplyEnvelope(response)) return { status: 200, headers: {}, body: response, instance };
-  const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  if (response.status >= 500) {
-    throw new TransportError(TransportErrorCode.UpstreamError, `${where} answered ${response.status}`, response.status, { body: response.body });
-  }
-  return { status: response.status, headers, body: response.body, instance };
+  return { ...result, instance };
 }
 
-/** Nest sends `RpcException('x')` as `{ status: 'error', message: 'x' }`, `RpcException(obj)` as `obj`, "no handler" as a string. */
-function describeErr(err: unknown): { message: string; status: number | undefined } {
-  if (typeof err !== 'object' || err === null) return { message: String(err), status: undefined };
-  const { message, status } = err as { message?: unknown; status?: unknown };
-  const valid = typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599;
-  return { message: typeof message === 'string' ? message : JSON.stringify(err), status: valid ? status : undefined };
-}
-
-function natsFailure(error: unknown, signal: AbortSignal, call: { where: string; pattern: string; timeoutMs: number }): TransportError {
+function natsFailure(error: unknown, signal: AbortSignal, call: { where: string; pattern: string }): TransportError {
   if (error instanceof TransportError) return error;
   if (signal.aborted && signal.reason instanceof TransportError) return signal.reason;
-  const { where, pattern, timeoutMs } = call;
-  if (error instanceof errors.TimeoutError) {
-    return new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer within ${Math.ceil(timeoutMs)} ms`, undefined, { cause: error });
-  }
-  if (error instanceof errors.RequestError && error.isNoResponders()) {
-    return new TransportError(TransportErrorCode.UpstreamUnavailable, `${where} is unavailable: no NATS responders on "${pattern}"`, undefined, { cause: error });
-  }
-  if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) {
-    return new TransportError(TransportErrorCode.NatsUnavailable, `${where}: the NATS connection is closed`, undefined, { cause: error });
-  }
-  return upstreamFailure(error, signal, where);
+  return classifyNatsError(error, call.where, call.pattern).error;
 }
 
 /** The request, unless the signal fires first (nats.js requests take no AbortSignal). */

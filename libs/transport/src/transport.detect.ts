@@ -1,4 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
+import type { Transport } from '@meshway/discovery';
 import { showValue } from './show-value.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
 
@@ -15,7 +16,7 @@ export interface DetectTransportOptions {
 }
 
 export interface TransportChoice {
-  readonly transport: 'http' | 'nats';
+  readonly transport: Transport;
   /** One line for a start banner, e.g. `NATS reachable at nats://127.0.0.1:4222`. */
   readonly reason: string;
 }

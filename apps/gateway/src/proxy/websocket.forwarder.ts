@@ -6,7 +6,7 @@ import type { RouteCatalog } from '../routing/route-catalog.js';
 import { parseRequestTarget } from '../routing/request-target.js';
 import { stripPrefix } from '../routing/strip-prefix.js';
 import { acceptableRequestId, hostnameOf, readIncomingHeaders } from './incoming-headers.js';
-import { upstreamFailure } from './upstream-failure.js';
+import { upstreamFailure } from '../forward/upstream-failure.js';
 
 function responseHead(headers: Record<string, string | string[] | undefined>, requestId: string): string {
   let head = 'HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\n';

@@ -24,6 +24,7 @@ function specsOf(instance: ServiceInstance, defaults: RouteDefaults, onInvalid: 
         transport: instance.transport,
         subject: instance.transport === 'nats' ? route.subject : undefined,
         stripPrefix,
+        hashOn: undefined,
       };
       return [spec];
     });

@@ -1,10 +1,10 @@
 import type { Balancer, BalancerName } from '@meshway/balancing';
-import type { Clock } from '@meshway/clock';
+import type { Clock, Random } from '@meshway/clock';
 import type { DiscoverySnapshot, DiscoverySource, Unsubscribe } from '@meshway/discovery';
+import type { PoolRegistry } from '@meshway/transport';
+import { buildRouteChain, type TerminalDeps } from '../chain/route-steps.js';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
-import type { FailoverPolicy } from '../proxy/http.forwarder.js';
-import type { PoolRegistry } from '../upstream/pool.registry.js';
 import { OutlierEjector } from '../upstream/outlier.ejector.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
@@ -19,8 +19,10 @@ export interface RouteCatalogDeps {
   readonly metrics: GatewayMetrics;
   readonly createBalancer: (name: BalancerName) => Balancer;
   readonly logger: GatewayLogger;
-  /** Drives outlier ejection (instances that refuse connections sit out a while). */
+  /** Drives deadlines and outlier ejection (instances that refuse connections sit out a while). */
   readonly clock: Clock;
+  readonly random: Random;
+  readonly terminals: TerminalDeps;
 }
 
 /**
@@ -111,7 +113,7 @@ export class RouteCatalog {
   private retainPools(): void {
     const inUse = new Set<string>();
     for (const upstream of this.upstreams.values()) for (const origin of upstream.originsInUse) inUse.add(origin);
-    this.deps.pools.retain(inUse);
+    void this.deps.pools.retain(inUse); // closing pools finish their in-flight requests first; nothing to wait for here
   }
 
   private rebuild(): void {
@@ -144,24 +146,12 @@ export class RouteCatalog {
     const previous = this.routesById.get(JSON.stringify(spec));
     if (previous?.upstream === upstream) return previous;
     const balancer = this.deps.createBalancer(spec.balancer);
-    return { key, spec, upstream, balancer, recorder: this.deps.metrics.recorder(key, spec.service), failover: failoverPolicy(upstream, balancer) };
+    const { clock, random, logger, metrics, terminals } = this.deps;
+    const context = { key, spec, upstream, balancer, recorder: metrics.recorder(key, spec.service), clock, random, logger };
+    return { key, spec, upstream, balancer, chain: buildRouteChain(context, terminals) };
   }
 
   private newUpstream(service: string): Upstream {
     return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock));
   }
-}
-
-/** Ejects an instance that refused the connection and picks another one (not the same) for a resend. */
-function failoverPolicy(upstream: Upstream, balancer: Balancer): FailoverPolicy {
-  return {
-    eject: (instance) => {
-      upstream.eject(instance);
-    },
-    next: (failed) => {
-      const next = balancer.pick(upstream.httpInstances);
-      const target = next && next !== failed ? upstream.target(next) : undefined;
-      return next && target ? { target, outcome: balancer.begin(next) } : undefined;
-    },
-  };
 }

@@ -2,8 +2,7 @@ import FindMyWay from 'find-my-way';
 import type { Balancer } from '@meshway/balancing';
 import { HTTP_METHODS, type HttpMethod } from '@meshway/discovery';
 import { GatewayError } from '../gateway.errors.js';
-import type { RouteRecorder } from '../metrics/gateway.metrics.js';
-import type { FailoverPolicy } from '../proxy/http.forwarder.js';
+import type { CompiledChain } from '../chain/chain.compiler.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { RouteSpec } from './route.definition.js';
 
@@ -14,9 +13,8 @@ export interface Route {
   readonly spec: RouteSpec;
   readonly upstream: Upstream;
   readonly balancer: Balancer;
-  readonly recorder: RouteRecorder;
-  /** What the HTTP forwarder does when an instance refuses the connection; made once per route, not per request. */
-  readonly failover: FailoverPolicy;
+  /** The route's steps and forwarder, compiled once when the table is built. */
+  readonly chain: CompiledChain;
 }
 
 export interface RouteMatch {

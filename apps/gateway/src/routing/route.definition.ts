@@ -1,5 +1,6 @@
 import type { BalancerName } from '@meshway/balancing';
 import type { HttpMethod, Transport } from '@meshway/discovery';
+import type { HashOn } from './hash-key.js';
 
 /** Where a route came from; file routes win over announced ones on the same method, host and path. */
 export type RouteSource = 'file' | 'announced';
@@ -29,6 +30,8 @@ export interface RouteSpec extends RouteDefaults {
   readonly subject: string | undefined;
   /** Prefix removed from the path before forwarding, e.g. `/api`. */
   readonly stripPrefix: string | undefined;
+  /** What a `consistent-hash` route hashes on (default: the client IP). */
+  readonly hashOn: HashOn | undefined;
 }
 
 /** Identity of a route for conflicts and metrics: `GET,POST host/path` or `* /path`. */

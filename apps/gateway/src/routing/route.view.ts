@@ -1,3 +1,4 @@
+import { describeHashOn } from './hash-key.js';
 import type { Route } from './route-table.js';
 
 /** A route as `GET /routes` shows it. */
@@ -12,13 +13,17 @@ export interface RouteView {
   readonly subject: string | null;
   readonly stripPrefix: string | null;
   readonly balancer: string;
+  /** What a consistent-hash route hashes on. */
+  readonly hashOn: string | null;
+  /** The route's compiled chain: its steps in order, then its forwarder. */
+  readonly chain: readonly string[];
   readonly timeoutMs: number;
   readonly bodyLimitBytes: number;
   readonly instances: readonly { readonly id: string; readonly address: string; readonly port: number; readonly weight: number; readonly version: string | null }[];
 }
 
 export function describeRoutes(routes: readonly Route[]): RouteView[] {
-  return routes.map(({ key, spec, upstream }) => ({
+  return routes.map(({ key, spec, upstream, chain }) => ({
     route: key,
     source: spec.source,
     methods: spec.methods.length === 0 ? ['*'] : spec.methods,
@@ -29,6 +34,8 @@ export function describeRoutes(routes: readonly Route[]): RouteView[] {
     subject: spec.subject ?? null,
     stripPrefix: spec.stripPrefix ?? null,
     balancer: spec.balancer,
+    hashOn: spec.hashOn === undefined ? null : describeHashOn(spec.hashOn),
+    chain: chain.steps,
     timeoutMs: spec.timeoutMs,
     bodyLimitBytes: spec.bodyLimitBytes,
     instances: upstream.instances.map((i) => ({ id: i.id, address: i.address, port: i.port, weight: i.weight, version: i.version ?? null })),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BALANCER_NAMES } from '@meshway/balancing';
 import { encodeRoutes, HTTP_METHODS } from '@meshway/discovery';
 import { GatewayConfigError } from '../gateway.errors.js';
+import { HASH_ON_FORMAT, parseHashOn } from './hash-key.js';
 import type { RouteDefaults, RouteSpec } from './route.definition.js';
 
 const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
@@ -29,11 +30,15 @@ const routeSchema = z
     subject: z.string().optional(),
     stripPrefix: pathPrefix.optional(),
     balancer: z.enum(BALANCER_NAMES).optional(),
+    hashOn: z.string().optional(),
     timeoutMs: positiveInt.optional(),
     bodyLimitBytes: positiveInt.optional(),
   })
   .strict()
   .superRefine((route, ctx) => {
+    if (route.hashOn !== undefined && parseHashOn(route.hashOn) === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['hashOn'], message: `expected ${HASH_ON_FORMAT}, got ${show(route.hashOn)}` });
+    }
     try {
       // The announcement grammar is the one route grammar: same checks for paths, methods and subjects.
       encodeRoutes([{ methods: route.methods ?? [], path: route.path, ...(route.subject ? { subject: route.subject } : {}) }]);
@@ -91,6 +96,7 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
     transport: route.transport ?? (route.subject === undefined ? 'http' : 'nats'),
     subject: route.subject,
     stripPrefix: route.stripPrefix,
+    hashOn: route.hashOn === undefined ? undefined : parseHashOn(route.hashOn),
     balancer: route.balancer ?? defaults.balancer,
     timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
     bodyLimitBytes: route.bodyLimitBytes ?? defaults.bodyLimitBytes,

@@ -1,7 +1,7 @@
 import type { Pool } from 'undici';
 import type { ServiceInstance } from '@meshway/discovery';
+import { authorityOf, originOf, type FailureKind, type PoolRegistry } from '@meshway/transport';
 import type { OutlierEjector } from './outlier.ejector.js';
-import type { PoolRegistry } from './pool.registry.js';
 
 /** Where an HTTP request to one instance goes. */
 export interface HttpTarget {
@@ -33,9 +33,14 @@ export class Upstream {
     return this.ejector.filter(this.http);
   }
 
-  /** Leaves `instance` out of picks for a while: it refused a connection. */
-  eject(instance: ServiceInstance): void {
-    this.ejector.eject(instance);
+  /** An attempt on `instance` failed: one that refused or broke the connection sits out picks for a while. */
+  reportFailure(instance: ServiceInstance, kind: FailureKind): void {
+    if (kind === 'connect' || kind === 'reset') this.ejector.eject(instance);
+  }
+
+  /** An attempt on `instance` got an answer below 500. */
+  reportSuccess(_instance: ServiceInstance): void {
+    // Passive health only learns from failures today.
   }
 
   /** Ids of instances currently ejected. */
@@ -53,11 +58,9 @@ export class Upstream {
     const origins = new Set<string>();
     for (const instance of instances) {
       if (instance.transport !== 'http') continue;
-      const host = instance.address.includes(':') ? `[${instance.address}]` : instance.address;
-      const authority = `${host}:${instance.port}`;
-      const origin = `http://${authority}`;
+      const origin = originOf(instance);
       origins.add(origin);
-      targets.set(instance, { instance, pool: this.pools.get(origin), authority });
+      targets.set(instance, { instance, pool: this.pools.get(origin), authority: authorityOf(instance) });
     }
     this.current = instances;
     this.http = instances.filter((instance) => instance.transport === 'http');

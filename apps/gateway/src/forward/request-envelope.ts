@@ -1,6 +1,6 @@
 import type { HttpRequestEnvelope } from '@meshway/transport';
 import { GatewayError } from '../gateway.errors.js';
-import type { Exchange } from '../proxy/exchange.js';
+import type { Exchange } from '../chain/exchange.js';
 
 function queryOf(search: string): Record<string, string | string[]> {
   // No prototype: `?constructor=x` or `?__proto__=x` are plain keys, not Object.prototype members.

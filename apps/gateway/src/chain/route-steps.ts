@@ -1,0 +1,37 @@
+import { NatsForwarder } from '../forward/nats.forwarder.js';
+import { HttpForwarder } from '../forward/http.forwarder.js';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { compileChain, type CompiledChain } from './chain.compiler.js';
+import type { RouteContext, StepFactory } from './step.js';
+import { bodyLimitStep } from './steps/body-limit.step.js';
+import { deadlineStep } from './steps/deadline.step.js';
+import { metricsStep } from './steps/metrics.step.js';
+import { instancePickStep } from './steps/pick.step.js';
+import { retryStep } from './steps/retry.step.js';
+
+/**
+ * Every step a route may have, in chain order: THE place a new step is registered. Each factory decides for itself
+ * whether a route gets its step; the terminal forwarder (HTTP or NATS) closes the chain.
+ */
+export const ROUTE_STEPS: readonly StepFactory[] = [
+  metricsStep, // the request counts under its route from here on
+  deadlineStep, // route timeout, or the caller's x-request-timeout when shorter
+  bodyLimitStep, // declared Content-Length over the route's limit → 413
+  retryStep, // failover: re-runs the steps below it on another instance
+  instancePickStep, // balancer pick (HTTP); "any instance at all?" (NATS)
+];
+
+/** What the terminals need beyond the route: the gateway's NATS connection (absent: NATS routes answer 503). */
+export interface TerminalDeps {
+  readonly nats: () => NatsConnection | undefined;
+}
+
+/** Builds a route's chain: the steps its factories make for it, then its forwarder. Runs when the route table is built. */
+export function buildRouteChain(route: RouteContext, deps: TerminalDeps, factories: readonly StepFactory[] = ROUTE_STEPS): CompiledChain {
+  const steps = factories.flatMap((factory) => {
+    const step = factory.create(route);
+    return step === undefined ? [] : [{ name: factory.name, step }];
+  });
+  const terminal = route.spec.transport === 'nats' ? { name: 'nats', run: new NatsForwarder(route, deps.nats).run } : { name: 'http', run: new HttpForwarder(route).run };
+  return compileChain(steps, terminal);
+}

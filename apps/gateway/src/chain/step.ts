@@ -1,0 +1,41 @@
+import type { Balancer } from '@meshway/balancing';
+import type { Clock, Random } from '@meshway/clock';
+import type { GatewayLogger } from '../gateway.logger.js';
+import type { RouteRecorder } from '../metrics/gateway.metrics.js';
+import type { RouteSpec } from '../routing/route.definition.js';
+import type { Upstream } from '../upstream/upstream.js';
+import type { Exchange } from './exchange.js';
+
+/** Passes the exchange on to the rest of the route's chain. Bound once per route, when the chain is compiled. */
+export type Next = (ex: Exchange) => void;
+
+/**
+ * One step of a route's chain. It looks at the exchange and then passes it on (`next(ex)`), answers it (throws a
+ * GatewayError, or `ex.fail(…)`), or waits and then passes it on. Only a step that must wait (a key fetch, Redis)
+ * returns a Promise; everything else stays synchronous, so the common request never leaves the event-loop tick.
+ */
+export type Step = (ex: Exchange, next: Next) => void | Promise<void>;
+
+/** What a step factory may use: the route it builds for and the gateway's shared parts. */
+export interface RouteContext {
+  /** `METHODS host/path`, the route's identity (and `route` metric label). */
+  readonly key: string;
+  readonly spec: RouteSpec;
+  readonly upstream: Upstream;
+  readonly balancer: Balancer;
+  /** The route's metrics recorder. */
+  readonly recorder: RouteRecorder;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: GatewayLogger;
+}
+
+/**
+ * Makes one kind of step for a route, or `undefined` when the route does not use it: a step a route does not need
+ * is absent from its chain, not a no-op. Factories run when the route table is built, never per request.
+ */
+export interface StepFactory {
+  /** Shown in `/routes` as the route's chain. */
+  readonly name: string;
+  create(route: RouteContext): Step | undefined;
+}

@@ -1,0 +1,41 @@
+import type { ServiceInstance } from '@meshway/discovery';
+import { GatewayError } from '../../gateway.errors.js';
+import { hashKeyOf } from '../../routing/hash-key.js';
+import type { RouteContext, Step, StepFactory } from '../step.js';
+
+function noInstance(service: string): GatewayError {
+  return new GatewayError('MESHWAY_NO_INSTANCE', `No healthy instance of ${service}.`);
+}
+
+/** A retry goes elsewhere when it can (Envoy's "previous hosts" predicate): the same instance only when it is the last. */
+function othersThan(instances: readonly ServiceInstance[], failed: ServiceInstance | undefined): readonly ServiceInstance[] {
+  if (failed === undefined || instances.length < 2 || !instances.includes(failed)) return instances;
+  return instances.filter((instance) => instance !== failed);
+}
+
+function pickStep({ spec, upstream, balancer }: RouteContext): Step {
+  const hashOn = spec.balancer === 'consistent-hash' ? spec.hashOn : undefined;
+  return (ex, next) => {
+    const candidates = ex.attempts === 0 ? upstream.httpInstances : othersThan(upstream.httpInstances, ex.instance);
+    const instance = balancer.pick(candidates, hashOn && { hashKey: hashKeyOf(ex, hashOn) });
+    if (!instance) throw noInstance(spec.service);
+    ex.instance = instance;
+    ex.picked(balancer.begin(instance));
+    next(ex);
+  };
+}
+
+/**
+ * HTTP routes: the balancer picks one healthy, not-ejected instance (consistent-hash routes on the route's `hashOn`
+ * key). NATS routes have no such step: the NATS queue group picks the member; an empty registry entry is a 503 there.
+ */
+export const instancePickStep: StepFactory = {
+  name: 'pick',
+  create: (route) => {
+    if (route.spec.transport === 'http') return pickStep(route);
+    return (ex, next) => {
+      if (route.upstream.instances.length === 0) throw noInstance(route.spec.service);
+      next(ex);
+    };
+  },
+};

@@ -1,0 +1,176 @@
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { classifyUpstreamError, timeoutHeaderValue } from '@meshway/transport';
+import type { AttemptFailure, Exchange, UpstreamAttempt } from '../chain/exchange.js';
+import type { Next, RouteContext } from '../chain/step.js';
+import { GatewayError } from '../gateway.errors.js';
+import { stripResponseHopByHop } from '../proxy/incoming-headers.js';
+import { BodyLimit } from '../proxy/request-body.js';
+import type { HttpTarget, Upstream } from '../upstream/upstream.js';
+
+/** The request body as undici should send it: none, the request itself, or a size-checked copy of a chunked one. */
+function bodyOf(ex: Exchange, limit: number): Readable | null {
+  if (ex.headers.chunked) return ex.req.pipe(new BodyLimit(limit));
+  if (ex.headers.contentLength === undefined || ex.headers.contentLength === '0') return null;
+  return ex.req;
+}
+
+/** Seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * One attempt of an exchange against one instance, with undici's `dispatch`: response headers and body chunks are
+ * written straight into the client's response (with backpressure), nothing is buffered. A failure before the response
+ * started is offered to the route's retry step; after that the connection is cut (a half-sent body must not look whole).
+ */
+class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
+  private controller: Dispatcher.DispatchController | undefined;
+  /** Set once the gateway gave up on this attempt (deadline, client gone); later callbacks only clean up. */
+  private abandoned: Error | undefined;
+  /** Set when a 5xx answer is being retried elsewhere: its body is read and dropped, keeping the connection. */
+  private discarding = false;
+
+  constructor(
+    private readonly ex: Exchange,
+    private readonly forwarder: HttpForwarder,
+    private readonly target: HttpTarget,
+  ) {}
+
+  abort(reason: Error): void {
+    if (this.abandoned) return;
+    this.abandoned = reason;
+    this.controller?.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abandoned) controller.abort(this.abandoned);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (this.abandoned) return;
+    const { ex } = this;
+    if (statusCode >= 500) {
+      this.forwarder.upstream.reportFailure(this.target.instance, 'status');
+      const failure = this.forwarder.statusFailure(statusCode, headers);
+      if (ex.retry?.retry(ex, failure)) {
+        this.discarding = true;
+        return;
+      }
+    } else {
+      this.forwarder.upstream.reportSuccess(this.target.instance);
+    }
+    ex.responseStarted();
+    stripResponseHopByHop(headers);
+    headers['x-request-id'] = ex.requestId;
+    const extra = ex.responseHeaders;
+    if (extra) for (let i = 0; i < extra.length; i += 2) headers[extra[i] as string] = extra[i + 1];
+    if (ex.context.draining()) headers.connection = 'close';
+    ex.res.writeHead(statusCode, headers);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.abandoned || this.discarding) return;
+    if (!this.ex.res.write(chunk)) {
+      controller.pause();
+      this.ex.res.once('drain', () => {
+        controller.resume();
+      });
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.abandoned || this.discarding) return;
+    this.ex.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.abandoned || this.discarding) return;
+    const { ex } = this;
+    if (ex.res.headersSent) {
+      ex.res.destroy();
+      return;
+    }
+    ex.upstream = undefined;
+    if (error instanceof GatewayError) {
+      ex.fail(error); // the client's own fault (a chunked body over the limit): no instance to blame, nothing to retry
+      return;
+    }
+    const failure = this.forwarder.failure(error, this.target);
+    this.forwarder.upstream.reportFailure(this.target.instance, failure.kind);
+    if (!ex.retry?.retry(ex, failure)) ex.fail(failure.error);
+  }
+}
+
+/**
+ * The terminal step of an HTTP route: sends the exchange to the instance the pick step chose. Made once per route.
+ * Upstream requests get `Host` = the instance, `X-Forwarded-For/Proto/Host`, `x-request-id` and the remaining
+ * budget as `x-request-timeout`.
+ */
+export class HttpForwarder {
+  readonly upstream: Upstream;
+  private readonly service: string;
+  private readonly bodyLimitBytes: number;
+
+  constructor(private readonly route: RouteContext) {
+    this.upstream = route.upstream;
+    this.service = route.spec.service;
+    this.bodyLimitBytes = route.spec.bodyLimitBytes;
+  }
+
+  readonly run: Next = (ex) => {
+    if (ex.done) return;
+    const instance = ex.instance;
+    const target = instance && this.upstream.target(instance);
+    if (!target) throw new GatewayError('MESHWAY_NO_INSTANCE', `No healthy instance of ${this.service}.`);
+    const body = ex.attempts === 0 ? this.firstAttempt(ex, target) : this.nextAttempt(ex, target);
+    ex.attempts++;
+    const attempt = new HttpAttempt(ex, this, target);
+    ex.upstream = attempt;
+    target.pool.dispatch({ path: ex.path + ex.search, method: ex.req.method as Dispatcher.HttpMethod, headers: ex.headers.forward, body }, attempt);
+  };
+
+  /** What the client gets for a network failure of one attempt (when nobody retries it). */
+  failure(error: Error, target: HttpTarget): AttemptFailure {
+    const failed = classifyUpstreamError(error, `${this.service} instance ${target.instance.id}`);
+    return { kind: failed.kind, error: GatewayError.fromTransport(failed.error) };
+  }
+
+  statusFailure(status: number, headers: Record<string, string | string[] | undefined>): AttemptFailure {
+    const retryAfter = retryAfterMs(headers['retry-after'], this.route.clock.now());
+    return {
+      kind: 'status',
+      status,
+      error: new GatewayError('MESHWAY_UPSTREAM_ERROR', `${this.service} answered ${status}.`, { status }),
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    };
+  }
+
+  /** Appends the gateway's own headers once; later attempts only rewrite `host` and the remaining budget. */
+  private firstAttempt(ex: Exchange, target: HttpTarget): Readable | null {
+    const forward = ex.headers.forward;
+    const via = ex.req.socket.remoteAddress ?? '';
+    forward.push(
+      'x-forwarded-for', ex.headers.forwardedFor === undefined ? via : `${ex.headers.forwardedFor}, ${via}`,
+      'x-forwarded-proto', 'http',
+      'x-request-id', ex.requestId,
+    );
+    if (ex.headers.host !== undefined) forward.push('x-forwarded-host', ex.headers.host);
+    forward.push('x-request-timeout', timeoutHeaderValue(ex.remainingMs()), 'host', target.authority);
+    const body = bodyOf(ex, this.bodyLimitBytes);
+    if (body !== null) ex.resendable = false;
+    return body;
+  }
+
+  private nextAttempt(ex: Exchange, target: HttpTarget): null {
+    const forward = ex.headers.forward;
+    forward[forward.length - 1] = target.authority;
+    forward[forward.length - 3] = timeoutHeaderValue(ex.remainingMs());
+    return null;
+  }
+}

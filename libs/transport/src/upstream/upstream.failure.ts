@@ -1,0 +1,79 @@
+import { TransportError, TransportErrorCode } from '../transport.errors.js';
+
+/**
+ * How an attempt failed, as far as resilience cares: `connect` — the request never reached the instance (safe to send
+ * again, whatever the method); `reset` — the connection broke mid-exchange; `timeout` — no answer in time; `status` — the
+ * instance answered with an error status.
+ */
+export type FailureKind = 'connect' | 'reset' | 'timeout' | 'status';
+
+/** A failed upstream attempt: the error to answer with, and its kind. */
+export interface UpstreamFailure {
+  readonly kind: FailureKind;
+  readonly error: TransportError;
+}
+
+/** Network error codes, by what they say about the instance. The ONE table for gateway and MeshClient alike. */
+const KIND_BY_CODE: Readonly<Record<string, FailureKind>> = {
+  ECONNREFUSED: 'connect',
+  EHOSTUNREACH: 'connect',
+  ENETUNREACH: 'connect',
+  ENOTFOUND: 'connect',
+  EAI_AGAIN: 'connect',
+  EADDRNOTAVAIL: 'connect',
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+  UND_ERR_DESTROYED: 'reset',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  ETIMEDOUT: 'timeout',
+};
+
+/** The failure kind of a network error code, or undefined when the code says nothing about the instance. */
+export function failureKindOf(code: unknown): FailureKind | undefined {
+  return typeof code === 'string' ? KIND_BY_CODE[code] : undefined;
+}
+
+/**
+ * Maps whatever an HTTP attempt threw to a classified failure: our own errors and abort reasons pass through
+ * (a TransportError without a kind counts as `connect` when it is MESHWAY_UPSTREAM_UNAVAILABLE), network errors
+ * become MESHWAY_UPSTREAM_UNAVAILABLE (`connect`/`reset`) or MESHWAY_UPSTREAM_TIMEOUT, anything else MESHWAY_UPSTREAM_ERROR.
+ */
+export function classifyUpstreamError(error: unknown, where: string): UpstreamFailure {
+  if (error instanceof TransportError) return { kind: kindOfTransportError(error), error };
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = failureKindOf(code);
+  const why = typeof code === 'string' ? `${message} (${code})` : message;
+  if (kind === 'timeout') return { kind, error: new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer in time: ${why}`, undefined, { cause: error }) };
+  if (kind) return { kind, error: new TransportError(TransportErrorCode.UpstreamUnavailable, `${where} is unavailable: ${why}`, undefined, { cause: error }) };
+  return { kind: 'reset', error: new TransportError(TransportErrorCode.UpstreamError, `${where} failed: ${why}`, undefined, { cause: error }) };
+}
+
+function kindOfTransportError(error: TransportError): FailureKind {
+  switch (error.code) {
+    case TransportErrorCode.UpstreamTimeout:
+    case TransportErrorCode.DeadlineExceeded:
+      return 'timeout';
+    case TransportErrorCode.UpstreamError:
+      return error.status === undefined ? 'reset' : 'status';
+    case TransportErrorCode.UpstreamUnavailable:
+    case TransportErrorCode.NoInstance:
+    case TransportErrorCode.NatsUnavailable:
+      return 'connect';
+    default:
+      return 'reset';
+  }
+}
+
+/**
+ * For MeshClient: the caller's abort reason wins over what the aborted request threw (the undici/NATS error of an
+ * aborted request says nothing about the instance).
+ */
+export function upstreamFailure(error: unknown, signal: AbortSignal, where: string): TransportError {
+  if (signal.aborted && signal.reason instanceof TransportError && !(error instanceof TransportError)) return signal.reason;
+  return classifyUpstreamError(error, where).error;
+}
