@@ -27,11 +27,11 @@ export type ShadowedRouteListener = (route: Route, method: HttpMethod, reason: s
 
 const noop = (): undefined => undefined;
 
-/** `/api/users/*` matches `/api/users` too: a final `*` is zero or more segments. */
-function patternsOf(path: string): string[] {
-  if (!path.endsWith('/*')) return [path];
+/** `/api/users/*` also matches `/api/users` (a final `*` is zero or more segments): its implicit base path. */
+function implicitBaseOf(path: string): string | undefined {
+  if (!path.endsWith('/*')) return undefined;
   const base = path.slice(0, -2);
-  return [base === '' ? '/' : base, path];
+  return base === '' ? '/' : base;
 }
 
 /**
@@ -45,20 +45,24 @@ export class RouteTable {
     readonly routes: readonly Route[],
     onShadowed: ShadowedRouteListener = noop,
   ) {
-    for (const route of routes) this.register(route, onShadowed);
+    // Written paths first, then the implicit bases of wildcard routes: `* /api/users` and `* /api/users/*` side by side
+    // (what services announce) is no overlap — the written `/api/users` owns the bare path, whatever the order.
+    for (const route of routes) this.register(route, route.spec.path, onShadowed);
+    for (const route of routes) {
+      const base = implicitBaseOf(route.spec.path);
+      if (base !== undefined) this.register(route, base, noop);
+    }
     this.router.compile();
   }
 
-  private register(route: Route, onShadowed: ShadowedRouteListener): void {
+  private register(route: Route, pattern: string, onShadowed: ShadowedRouteListener): void {
     const { spec } = route;
     const options = spec.host === undefined ? {} : { constraints: { host: spec.host } };
     for (const method of spec.methods.length === 0 ? HTTP_METHODS : spec.methods) {
-      for (const pattern of patternsOf(spec.path)) {
-        try {
-          this.router.on(method, pattern, options, noop, route);
-        } catch (error) {
-          onShadowed(route, method, (error as Error).message);
-        }
+      try {
+        this.router.on(method, pattern, options, noop, route);
+      } catch (error) {
+        onShadowed(route, method, (error as Error).message);
       }
     }
   }

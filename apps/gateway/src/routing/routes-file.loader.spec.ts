@@ -45,6 +45,7 @@ describe('routes file', () => {
     [{ routes: [{ path: '/a' }] }, 'routes[0].service: expected string, got nothing'],
     [{ routes: [{ path: '/a', service: 'a', balancer: 'fastest' }] }, 'routes[0].balancer: expected one of "round-robin"'],
     [{ route: [] }, 'routes: expected array, got nothing'],
+    [{ routes: [{ path: '/a', service: 'a', balancer: 'consistent-hash', hashOn: 'body:id' }] }, 'routes[0].hashOn: expected "ip", "header:<name>", "cookie:<name>" or "param:<name>", got "body:id"'],
   ])('rejects %j naming the field', (document, message) => {
     expect(() => parseRoutesDocument(document, defaults)).toThrow(message);
   });

@@ -1,6 +1,6 @@
 import type { ServiceInstance } from '@meshway/discovery';
 import { GatewayError } from '../../gateway.errors.js';
-import { hashKeyOf } from '../../routing/hash-key.js';
+import { hashKeyOf, type HashOn } from '../../routing/hash-key.js';
 import type { RouteContext, Step, StepFactory } from '../step.js';
 
 function noInstance(service: string): GatewayError {
@@ -14,7 +14,7 @@ function othersThan(instances: readonly ServiceInstance[], failed: ServiceInstan
 }
 
 function pickStep({ spec, upstream, balancer }: RouteContext): Step {
-  const hashOn = spec.balancer === 'consistent-hash' ? spec.hashOn : undefined;
+  const hashOn: HashOn | undefined = spec.balancer === 'consistent-hash' ? (spec.hashOn ?? { from: 'ip' }) : undefined;
   return (ex, next) => {
     const candidates = ex.attempts === 0 ? upstream.httpInstances : othersThan(upstream.httpInstances, ex.instance);
     const instance = balancer.pick(candidates, hashOn && { hashKey: hashKeyOf(ex, hashOn) });
