@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsulDiscovery, StaticDiscovery, type DiscoverySource } from '@meshway/discovery';
 import { createLogger } from '@meshway/logging';
+import { detectTransport } from '@meshway/transport';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config.js';
 import { parseStaticUpstreams } from './config/static-upstreams.parser.js';
 import type { GatewayLogger } from './gateway.logger.js';
@@ -14,6 +15,9 @@ function discoveryFor(config: GatewayConfig, logger: GatewayLogger): DiscoverySo
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  // MESHWAY_TRANSPORT=auto: NATS where it answers, else HTTP only (NATS routes then answer 503 MESHWAY_NATS_UNAVAILABLE).
+  const transport = await detectTransport({ mode: config.MESHWAY_TRANSPORT, natsServers: config.NATS_URL });
+  logger.info({ transport: transport.transport }, `gateway: transport ${transport.reason}`);
   const discovery = discoveryFor(config, logger);
   const gateway = await startGateway({
     discovery,
@@ -21,7 +25,7 @@ async function main(): Promise<void> {
     adminPort: config.GATEWAY_ADMIN_PORT,
     host: config.GATEWAY_HOST,
     ...(config.GATEWAY_ROUTES_FILE ? { routesFile: config.GATEWAY_ROUTES_FILE } : {}),
-    ...(config.MESHWAY_TRANSPORT === 'http' ? {} : { nats: { servers: config.NATS_URL, required: config.MESHWAY_TRANSPORT === 'nats' } }),
+    ...(transport.transport === 'http' ? {} : { nats: { servers: config.NATS_URL, required: config.MESHWAY_TRANSPORT === 'nats' } }),
     defaults: { timeoutMs: config.GATEWAY_DEFAULT_TIMEOUT_MS, bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES },
     drainTimeoutMs: config.GATEWAY_DRAIN_TIMEOUT_MS,
     logger,
