@@ -85,7 +85,7 @@ interface Lineup {
  */
 function gatewayVariants(): MeshwayVariant[] {
   const baseline = process.env.BENCH_BASELINE;
-  return baseline ? [{ name: `Meshway gateway (baseline ${basename(baseline)})`, root: baseline }] : [];
+  return baseline ? [{ name: `Meshway gateway (${basename(baseline)} checkout)`, root: baseline }] : [];
 }
 
 /** Starts every target, each in its own process group (nginx only when installed). */
