@@ -87,6 +87,31 @@ export class ConsulApi {
     await this.call(`maintenance of "${id}"`, (ctx) => this.consul.agent.service.maintenance({ id, enable, reason, ctx }));
   }
 
+  /** `GET /v1/kv/:prefix?recurse`: every entry under `prefix` (none when the prefix is empty), blocking on `index` when given. */
+  async kvList(prefix: string, blocking?: BlockingOptions): Promise<Indexed<KvEntry[]>> {
+    const [res, body] = await this.call(
+      `the keys under "${prefix}"`,
+      (ctx) => this.consul.kv.get({ key: prefix, recurse: true, ...this.dc(), ...this.blocking(ctx, blocking) }),
+      blocking?.signal,
+    );
+    return { index: indexOf(res), value: toKvEntries(body) };
+  }
+
+  /**
+   * `PUT /v1/kv/:key` (with `?cas=` when given: 0 = only if absent). Resolves false when a `cas` did not match
+   * (someone else wrote first), true when written.
+   */
+  async kvSet(key: string, value: string, cas?: bigint): Promise<boolean> {
+    const [, body] = await this.call(`writing "${key}"`, (ctx) => this.consul.kv.set({ key, value, ...(cas === undefined ? {} : { cas: Number(cas) }), ...this.dc(), ...this.blocking(ctx, undefined) }));
+    return body === true;
+  }
+
+  /** `DELETE /v1/kv/:key` (with `?cas=` when given). Resolves false when a `cas` did not match. */
+  async kvDelete(key: string, cas?: bigint): Promise<boolean> {
+    const [, body] = await this.call(`deleting "${key}"`, (ctx) => this.consul.kv.del({ key, ...(cas === undefined ? {} : { cas: Number(cas) }), ...this.dc(), ...this.blocking(ctx, undefined) }));
+    return body !== false;
+  }
+
   /** Whether the agent still has service `id` (`/v1/agent/services`). */
   async hasService(id: string): Promise<boolean> {
     const [, body] = await this.call('the agent service list', (ctx) => this.consul.agent.service.list({ ctx }));
@@ -124,6 +149,23 @@ export class ConsulApi {
       signal?.removeEventListener('abort', cancel);
     }
   }
+}
+
+/** One KV entry as Consul reports it (`Value` already decoded from base64 by the client). */
+export interface KvEntry {
+  readonly key: string;
+  readonly value: string;
+  /** `ModifyIndex`: pass it as `cas` to write only if nobody changed the key since. */
+  readonly modifyIndex: bigint;
+}
+
+function toKvEntries(body: unknown): KvEntry[] {
+  if (!Array.isArray(body)) return [];
+  return body.flatMap((item: unknown) => {
+    const { Key: key, Value: value, ModifyIndex: modifyIndex } = (item ?? {}) as { Key?: unknown; Value?: unknown; ModifyIndex?: unknown };
+    if (typeof key !== 'string' || typeof modifyIndex !== 'number') return [];
+    return [{ key, value: typeof value === 'string' ? value : '', modifyIndex: BigInt(modifyIndex) }];
+  });
 }
 
 /** `X-Consul-Index` as a bigint; 0 when absent or unreadable (the caller's index rules handle that). */
