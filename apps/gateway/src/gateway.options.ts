@@ -1,6 +1,6 @@
 import { BALANCER_NAMES, type BalancerName } from '@meshway/balancing';
 import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock';
-import type { DiscoverySource } from '@meshway/discovery';
+import { MemoryKv, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { GatewayConfigError } from './gateway.errors.js';
 import { silentLogger, type GatewayLogger } from './gateway.logger.js';
 import type { RouteDefaults } from './routing/route.definition.js';
@@ -19,6 +19,11 @@ export interface GatewayOptions {
   readonly routesFile?: string;
   /** Routes given inline, in the routes file's `routes` format (merged after the file's). */
   readonly routes?: readonly unknown[];
+  /**
+   * Where the live configuration shared by gateway replicas lives (routes under `meshway/gateway/routes`, releases…):
+   * a `ConsulKv` on the registry. Default: a `MemoryKv` (this process only).
+   */
+  readonly kv?: KeyValueStore;
   /**
    * NATS servers for NATS routes; without them NATS routes answer 503 MESHWAY_NATS_UNAVAILABLE.
    * `required: false` starts the gateway anyway (with a warning) when NATS does not answer.
@@ -89,6 +94,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     host: options.host ?? GATEWAY_DEFAULTS.host,
     routesFile: options.routesFile,
     routes: options.routes ?? [],
+    kv: options.kv ?? new MemoryKv(),
     nats: servers === undefined ? undefined : { servers, required: options.nats?.required ?? true },
     defaults: routeDefaults(options.defaults),
     drainTimeoutMs: integer('drainTimeoutMs', options.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs, 0, 3_600_000),

@@ -9,7 +9,8 @@ import { ProxyServer } from './proxy/proxy.server.js';
 import { RequestHandler } from './proxy/request.handler.js';
 import { WebSocketForwarder } from './proxy/websocket.forwarder.js';
 import { RouteCatalog } from './routing/route-catalog.js';
-import type { RouteSpec } from './routing/route.definition.js';
+import { ConfigSources } from './live-config/config.sources.js';
+import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
 
 /**
@@ -19,6 +20,8 @@ import { describeRoutes, type RouteView } from './routing/route.view.js';
 export class Gateway {
   readonly metrics = new GatewayMetrics();
   private readonly catalog: RouteCatalog;
+  private readonly live: LiveConfig;
+  private readonly sources: ConfigSources;
   private readonly pools: PoolRegistry;
   private readonly inflight = new InflightTracker();
   private readonly server: ProxyServer;
@@ -27,14 +30,12 @@ export class Gateway {
 
   constructor(
     private readonly options: ResolvedGatewayOptions,
-    fileRoutes: readonly RouteSpec[],
     private readonly nats: NatsConnection | undefined,
   ) {
     const { clock, random, logger } = options;
     this.pools = new PoolRegistry({ connections: options.upstreamConnections, connectTimeoutMs: options.connectTimeoutMs, keepAliveTimeoutMs: POOL_DEFAULTS.keepAliveTimeoutMs });
     this.catalog = new RouteCatalog({
       discovery: options.discovery,
-      fileRoutes,
       defaults: options.defaults,
       pools: this.pools,
       metrics: this.metrics,
@@ -44,6 +45,8 @@ export class Gateway {
       random,
       terminals: { nats: () => nats },
     });
+    this.live = new LiveConfig({ defaults: options.defaults, clock, logger, onRoutes: (routes) => { this.catalog.setConfiguredRoutes(routes); } });
+    this.sources = new ConfigSources({ routesFile: options.routesFile, inlineRoutes: options.routes, kv: options.kv, clock, live: this.live });
     const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
     const handler = new RequestHandler({ catalog: this.catalog, clock, context });
     this.server = new ProxyServer({
@@ -58,9 +61,15 @@ export class Gateway {
     });
   }
 
-  /** Starts watching discovery and opens the public port. */
+  /** Reads the configured routes as they are now (inline, routes file); a bad file fails here, naming the field. */
+  async loadConfig(): Promise<void> {
+    await this.sources.load();
+  }
+
+  /** Starts watching discovery and the configuration sources, and opens the public port. */
   async start(): Promise<AddressInfo> {
     this.catalog.start();
+    this.sources.start();
     this.address = await this.server.listen();
     return this.address;
   }
@@ -82,6 +91,11 @@ export class Gateway {
     return describeRoutes(this.catalog.table.routes);
   }
 
+  /** Each configuration source, the version in force and the last rejected one. */
+  configStatus(): ConfigSourceStatus[] {
+    return this.live.status();
+  }
+
   /** Stops accepting and waits (up to `drainTimeoutMs`) for in-flight requests. */
   async drain(): Promise<{ readonly drained: boolean; readonly cut: number }> {
     this.draining = true;
@@ -92,6 +106,7 @@ export class Gateway {
 
   /** Releases what the gateway owns: its watches, upstream pools and NATS connection (not the discovery source). */
   async close(): Promise<void> {
+    this.sources.stop();
     this.catalog.stop();
     await this.pools.close();
     if (this.nats && !this.nats.isClosed()) await this.nats.close();

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsulDiscovery, StaticDiscovery, type DiscoverySource } from '@meshway/discovery';
+import { ConsulDiscovery, ConsulKv, MemoryKv, StaticDiscovery, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { createLogger } from '@meshway/logging';
 import { detectTransport } from '@meshway/transport';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config.js';
@@ -7,9 +7,11 @@ import { parseStaticUpstreams } from './config/static-upstreams.parser.js';
 import type { GatewayLogger } from './gateway.logger.js';
 import { startGateway } from './start-gateway.js';
 
-function discoveryFor(config: GatewayConfig, logger: GatewayLogger): DiscoverySource {
-  if (config.GATEWAY_DISCOVERY === 'static') return new StaticDiscovery(parseStaticUpstreams(config.GATEWAY_STATIC_UPSTREAMS ?? ''));
-  return new ConsulDiscovery({ addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN ? { token: config.CONSUL_HTTP_TOKEN } : {}), logger });
+/** Discovery and the shared configuration store: the registry (or Consul) for both, or a fixed list and process memory. */
+function registryFor(config: GatewayConfig, logger: GatewayLogger): { discovery: DiscoverySource; kv: KeyValueStore } {
+  if (config.GATEWAY_DISCOVERY === 'static') return { discovery: new StaticDiscovery(parseStaticUpstreams(config.GATEWAY_STATIC_UPSTREAMS ?? '')), kv: new MemoryKv() };
+  const connection = { addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN ? { token: config.CONSUL_HTTP_TOKEN } : {}), logger };
+  return { discovery: new ConsulDiscovery(connection), kv: new ConsulKv(connection) };
 }
 
 async function main(): Promise<void> {
@@ -18,9 +20,10 @@ async function main(): Promise<void> {
   // MESHWAY_TRANSPORT=auto: NATS where it answers, else HTTP only (NATS routes then answer 503 MESHWAY_NATS_UNAVAILABLE).
   const transport = await detectTransport({ mode: config.MESHWAY_TRANSPORT, natsServers: config.NATS_URL });
   logger.info({ transport: transport.transport }, `gateway: transport ${transport.reason}`);
-  const discovery = discoveryFor(config, logger);
+  const { discovery, kv } = registryFor(config, logger);
   const gateway = await startGateway({
     discovery,
+    kv,
     port: config.GATEWAY_PORT,
     adminPort: config.GATEWAY_ADMIN_PORT,
     host: config.GATEWAY_HOST,
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'gateway: draining');
     void gateway
       .close()
-      .then(() => discovery.close())
+      .then(() => Promise.all([discovery.close(), kv.close()]))
       .then(() => process.exit(0), (error: unknown) => {
         logger.error({ err: error }, 'gateway: shutdown failed');
         process.exit(1);

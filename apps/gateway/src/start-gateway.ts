@@ -6,8 +6,6 @@ import { GatewayConfigError } from './gateway.errors.js';
 import { Gateway } from './gateway.js';
 import { GatewayModule } from './gateway.module.js';
 import { resolveOptions, type GatewayOptions, type ResolvedGatewayOptions } from './gateway.options.js';
-import { parseRoutesDocument, loadRoutesFile } from './routing/routes-file.loader.js';
-import type { RouteSpec } from './routing/route.definition.js';
 
 /** A started gateway. */
 export interface RunningGateway {
@@ -19,12 +17,6 @@ export interface RunningGateway {
   readonly app: NestFastifyApplication;
   /** Drains in-flight requests (up to `drainTimeoutMs`), then releases everything the gateway opened. */
   close(): Promise<void>;
-}
-
-async function fileRoutes(options: ResolvedGatewayOptions): Promise<RouteSpec[]> {
-  const fromFile = options.routesFile === undefined ? [] : await loadRoutesFile(options.routesFile, options.defaults);
-  const inline = options.routes.length === 0 ? [] : parseRoutesDocument({ routes: options.routes }, options.defaults, 'inline routes');
-  return [...fromFile, ...inline];
 }
 
 async function connectNats(options: ResolvedGatewayOptions): Promise<NatsConnection | undefined> {
@@ -50,9 +42,14 @@ function urlOf(host: string, port: number): string {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const resolved = resolveOptions(options);
-  const routes = await fileRoutes(resolved);
   const nats = await connectNats(resolved);
-  const gateway = new Gateway(resolved, routes, nats);
+  const gateway = new Gateway(resolved, nats);
+  try {
+    await gateway.loadConfig();
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
   // Nest declares its options as a class; Readonly<> says only the literal's fields matter.
   const nestOptions: Readonly<NestApplicationOptions> = { logger: false, abortOnError: false };
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(gateway), new FastifyAdapter(), nestOptions);

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Gateway } from '../gateway.js';
+import type { ConfigSourceStatus } from '../live-config/live-config.js';
 import type { RouteView } from '../routing/route.view.js';
 
 /** The admin API, on its own port: never exposed through the proxy. */
@@ -25,8 +26,9 @@ export class AdminController {
     void reply.header('content-type', contentType).send(body);
   }
 
+  /** The live table, and which version of each configuration source is in force (and the last one rejected). */
   @Get('routes')
-  routes(): { routes: RouteView[] } {
-    return { routes: this.gateway.routes() };
+  routes(): { routes: RouteView[]; config: ConfigSourceStatus[] } {
+    return { routes: this.gateway.routes(), config: this.gateway.configStatus() };
   }
 }

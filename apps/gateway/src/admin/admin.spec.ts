@@ -29,7 +29,7 @@ describe('admin API', () => {
   it('GET /routes shows the live table with instances', async () => {
     const { routes } = (await send(`${gateway.adminUrl}/routes`)).json<{ routes: Record<string, unknown>[] }>();
     expect(routes).toEqual([
-      expect.objectContaining({ route: '* /file/*', source: 'file', service: 'absent', timeoutMs: 1234, instances: [] }),
+      expect.objectContaining({ route: '* /file/*', source: 'inline', service: 'absent', timeoutMs: 1234, instances: [] }),
       expect.objectContaining({
         route: 'GET /m/*', source: 'announced', service: 'metered', transport: 'http', balancer: 'round-robin',
         instances: [expect.objectContaining({ address: '127.0.0.1', port: upstream.port, version: 'v2', weight: 100 })],

@@ -13,7 +13,6 @@ import { RouteTable, type Route } from './route-table.js';
 
 export interface RouteCatalogDeps {
   readonly discovery: DiscoverySource;
-  readonly fileRoutes: readonly RouteSpec[];
   readonly defaults: RouteDefaults;
   readonly pools: PoolRegistry;
   readonly metrics: GatewayMetrics;
@@ -37,10 +36,13 @@ export class RouteCatalog {
   private readonly announced = new Map<string, { readonly text: string; readonly specs: readonly RouteSpec[] }>();
   private routesById = new Map<string, Route>();
   private stopServices: Unsubscribe | undefined;
-  private readonly fileServices: ReadonlySet<string>;
+  /** Routes from configuration (KV, file, inline), in precedence order. */
+  private configured: readonly RouteSpec[] = [];
+  private configuredServices: ReadonlySet<string> = new Set();
+  private registryServices: readonly string[] = [];
+  private started = false;
 
   constructor(private readonly deps: RouteCatalogDeps) {
-    this.fileServices = new Set(deps.fileRoutes.map((spec) => spec.service));
     this.current = new RouteTable([]);
   }
 
@@ -54,11 +56,25 @@ export class RouteCatalog {
   }
 
   start(): void {
-    for (const service of this.fileServices) this.watchService(service);
+    this.started = true;
+    for (const service of this.configuredServices) this.watchService(service);
     this.rebuild();
     this.stopServices = this.deps.discovery.watchServices((names) => {
       this.onServices(names);
     });
+  }
+
+  /**
+   * Replaces the configured routes (a new configuration version): their services are watched, services only the old
+   * configuration named are let go, and the table is rebuilt and swapped in one assignment — requests in flight keep
+   * the route they matched, new requests see the new table.
+   */
+  setConfiguredRoutes(routes: readonly RouteSpec[]): void {
+    this.configured = routes;
+    this.configuredServices = new Set(routes.map((spec) => spec.service));
+    if (!this.started) return;
+    this.onServices(this.registryServices);
+    this.rebuild();
   }
 
   stop(): void {
@@ -68,7 +84,8 @@ export class RouteCatalog {
   }
 
   private onServices(names: readonly string[]): void {
-    const wanted = new Set([...names, ...this.fileServices]);
+    this.registryServices = names;
+    const wanted = new Set([...names, ...this.configuredServices]);
     for (const service of wanted) if (!this.watches.has(service)) this.watchService(service);
     let changed = false;
     for (const [service, stop] of this.watches) {
@@ -118,7 +135,7 @@ export class RouteCatalog {
 
   private rebuild(): void {
     const services = [...this.announced.keys()].sort();
-    const specs = [...this.deps.fileRoutes, ...services.flatMap((service) => this.announced.get(service)?.specs ?? [])];
+    const specs = [...this.configured, ...services.flatMap((service) => this.announced.get(service)?.specs ?? [])];
     const routes: Route[] = [];
     const byId = new Map<string, Route>();
     const keys = new Map<string, RouteSpec>();

@@ -1,9 +1,10 @@
 import type { BalancerName } from '@meshway/balancing';
 import type { HttpMethod, Transport } from '@meshway/discovery';
+import type { ConfigSourceName } from '../live-config/config.source.js';
 import type { HashOn } from './hash-key.js';
 
-/** Where a route came from; file routes win over announced ones on the same method, host and path. */
-export type RouteSource = 'file' | 'announced';
+/** Where a route came from: configured (KV, file, inline — in that precedence) routes win over announced ones on the same method, host and path. */
+export type RouteSource = ConfigSourceName | 'announced';
 
 /** Per-route settings a route may leave out; the gateway's defaults fill them in. */
 export interface RouteDefaults {

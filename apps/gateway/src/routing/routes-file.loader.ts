@@ -103,6 +103,25 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
   }));
 }
 
+/**
+ * Parses and validates a routes document's text: YAML (which takes JSON too) unless `format` says JSON.
+ * Throws MESHWAY_GATEWAY_INVALID_CONFIG naming the origin and every bad field.
+ */
+export function parseRoutesText(text: string, defaults: RouteDefaults, origin: string, format: 'yaml' | 'json' = 'yaml'): RouteSpec[] {
+  let document: unknown;
+  try {
+    document = format === 'json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new GatewayConfigError(`${origin} is not valid ${format.toUpperCase()}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseRoutesDocument(document ?? {}, defaults, origin);
+}
+
+/** The format of a routes file, by its extension: `.yaml`/`.yml` are YAML, anything else JSON. */
+export function formatOf(file: string): 'yaml' | 'json' {
+  return ['.yaml', '.yml'].includes(extname(file).toLowerCase()) ? 'yaml' : 'json';
+}
+
 /** Reads a YAML (`.yaml`/`.yml`) or JSON routes file. */
 export async function loadRoutesFile(file: string, defaults: RouteDefaults): Promise<RouteSpec[]> {
   let text: string;
@@ -111,11 +130,5 @@ export async function loadRoutesFile(file: string, defaults: RouteDefaults): Pro
   } catch (error) {
     throw new GatewayConfigError(`Cannot read routes file ${file}: ${(error as Error).message}`, { cause: error });
   }
-  let document: unknown;
-  try {
-    document = ['.yaml', '.yml'].includes(extname(file).toLowerCase()) ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new GatewayConfigError(`Routes file ${file} is not valid ${extname(file).slice(1).toUpperCase() || 'JSON'}: ${(error as Error).message}`, { cause: error });
-  }
-  return parseRoutesDocument(document, defaults, `routes file ${file}`);
+  return parseRoutesText(text, defaults, `routes file ${file}`, formatOf(file));
 }
