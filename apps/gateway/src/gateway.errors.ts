@@ -17,6 +17,14 @@ const EDGE_ERRORS = {
   MESHWAY_HEADERS_TOO_LARGE: 431,
   /** The client took too long to send its request headers. */
   MESHWAY_REQUEST_TIMEOUT: 408,
+  /** A missing, malformed or unverifiable credential (`WWW-Authenticate` says which scheme). */
+  MESHWAY_UNAUTHENTICATED: 401,
+  /** The caller is known but may not do this (missing scopes; an admin change without an admin token configured). */
+  MESHWAY_FORBIDDEN: 403,
+  /** Admin API: the named route, release or instance does not exist. */
+  MESHWAY_NOT_FOUND: 404,
+  /** Admin API: the name exists already, or the configuration changed under the request (compare-and-set lost). */
+  MESHWAY_CONFLICT: 409,
   /** A bug in the gateway (logged); never caused by a request's content. */
   MESHWAY_INTERNAL_ERROR: 500,
 } as const;

@@ -13,8 +13,15 @@ export interface GatewayOptions {
   readonly port?: number;
   /** Admin port (`/health`, `/metrics`, `/routes`); 0 picks a free one. Default 8081. */
   readonly adminPort?: number;
-  /** Interface both listeners bind to. Default `127.0.0.1`; `0.0.0.0` to serve other hosts. */
+  /** Interface the public (proxy) listener binds to. Default `127.0.0.1`; `0.0.0.0` to serve other hosts. */
   readonly host?: string;
+  /** Interface the admin API binds to. Default `127.0.0.1`; anything else needs `adminToken`. */
+  readonly adminHost?: string;
+  /**
+   * Bearer token the admin API requires for everything but `/health` (`GATEWAY_ADMIN_TOKEN`). Without one the admin API
+   * is read-only and must stay on loopback.
+   */
+  readonly adminToken?: string;
   /** YAML or JSON routes file (see README); validated at boot. */
   readonly routesFile?: string;
   /** Routes given inline, in the routes file's `routes` format (merged after the file's). */
@@ -44,8 +51,9 @@ export interface GatewayOptions {
   readonly logger?: GatewayLogger;
 }
 
-export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults'>> {
+export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults' | 'adminToken'>> {
   readonly routesFile: string | undefined;
+  readonly adminToken: string | undefined;
   readonly nats: { readonly servers: readonly string[]; readonly required: boolean } | undefined;
   readonly defaults: RouteDefaults;
 }
@@ -81,6 +89,21 @@ function routeDefaults(given: Partial<RouteDefaults> = {}): RouteDefaults {
   };
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function adminTokenOf(token: string | undefined): string | undefined {
+  if (token === undefined || token === '') return undefined;
+  if (token.length < 16 || !/^[\x21-\x7e]+$/.test(token)) throw invalid('adminToken', '(hidden)', 'at least 16 visible ASCII characters');
+  return token;
+}
+
+/** The admin API changes routing for everyone: without a token it never leaves loopback. */
+function adminHostOf(options: GatewayOptions): string {
+  const host = options.adminHost ?? GATEWAY_DEFAULTS.host;
+  if (!LOOPBACK.has(host) && (options.adminToken ?? '') === '') throw invalid('adminHost', host, 'a loopback address, unless adminToken (GATEWAY_ADMIN_TOKEN) is set');
+  return host;
+}
+
 /** Fills defaults and validates; throws MESHWAY_GATEWAY_INVALID_CONFIG naming the option, the value and what is allowed. */
 export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions {
   const { discovery } = options;
@@ -92,6 +115,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     port: integer('port', options.port ?? GATEWAY_DEFAULTS.port, 0, 65_535),
     adminPort: integer('adminPort', options.adminPort ?? GATEWAY_DEFAULTS.adminPort, 0, 65_535),
     host: options.host ?? GATEWAY_DEFAULTS.host,
+    adminHost: adminHostOf(options),
+    adminToken: adminTokenOf(options.adminToken),
     routesFile: options.routesFile,
     routes: options.routes ?? [],
     kv: options.kv ?? new MemoryKv(),

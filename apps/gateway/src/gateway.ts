@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createBalancer } from '@meshway/balancing';
 import { POOL_DEFAULTS, PoolRegistry } from '@meshway/transport';
+import type { GatewayLogger } from './gateway.logger.js';
 import type { ResolvedGatewayOptions } from './gateway.options.js';
 import { GatewayMetrics } from './metrics/gateway.metrics.js';
 import { InflightTracker } from './proxy/inflight.tracker.js';
@@ -10,6 +11,7 @@ import { RequestHandler } from './proxy/request.handler.js';
 import { WebSocketForwarder } from './proxy/websocket.forwarder.js';
 import { RouteCatalog } from './routing/route-catalog.js';
 import { ConfigSources } from './live-config/config.sources.js';
+import { DynamicConfig } from './live-config/dynamic-config.js';
 import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
 
@@ -21,6 +23,8 @@ export class Gateway {
   readonly metrics = new GatewayMetrics();
   private readonly catalog: RouteCatalog;
   private readonly live: LiveConfig;
+  /** The routes document in KV that the admin API edits (every replica watches it). */
+  readonly dynamicConfig: DynamicConfig;
   private readonly sources: ConfigSources;
   private readonly pools: PoolRegistry;
   private readonly inflight = new InflightTracker();
@@ -46,6 +50,7 @@ export class Gateway {
       terminals: { nats: () => nats },
     });
     this.live = new LiveConfig({ defaults: options.defaults, clock, logger, onRoutes: (routes) => { this.catalog.setConfiguredRoutes(routes); } });
+    this.dynamicConfig = new DynamicConfig(options.kv, options.defaults);
     this.sources = new ConfigSources({ routesFile: options.routesFile, inlineRoutes: options.routes, kv: options.kv, clock, live: this.live });
     const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
     const handler = new RequestHandler({ catalog: this.catalog, clock, context });
@@ -64,6 +69,10 @@ export class Gateway {
   /** Reads the configured routes as they are now (inline, routes file); a bad file fails here, naming the field. */
   async loadConfig(): Promise<void> {
     await this.sources.load();
+  }
+
+  get logger(): GatewayLogger {
+    return this.options.logger;
   }
 
   /** Starts watching discovery and the configuration sources, and opens the public port. */

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     port: config.GATEWAY_PORT,
     adminPort: config.GATEWAY_ADMIN_PORT,
     host: config.GATEWAY_HOST,
+    adminHost: config.GATEWAY_ADMIN_HOST,
+    ...(config.GATEWAY_ADMIN_TOKEN ? { adminToken: config.GATEWAY_ADMIN_TOKEN } : {}),
     ...(config.GATEWAY_ROUTES_FILE ? { routesFile: config.GATEWAY_ROUTES_FILE } : {}),
     ...(transport.transport === 'http' ? {} : { nats: { servers: config.NATS_URL, required: config.MESHWAY_TRANSPORT === 'nats' } }),
     defaults: { timeoutMs: config.GATEWAY_DEFAULT_TIMEOUT_MS, bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES },

@@ -52,9 +52,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   // Nest declares its options as a class; Readonly<> says only the literal's fields matter.
   const nestOptions: Readonly<NestApplicationOptions> = { logger: false, abortOnError: false };
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(gateway), new FastifyAdapter(), nestOptions);
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(gateway, resolved.adminToken), new FastifyAdapter(), nestOptions);
   try {
-    await app.listen(resolved.adminPort, resolved.host);
+    await app.listen(resolved.adminPort, resolved.adminHost);
   } catch (error) {
     await app.close().catch(() => undefined);
     throw error;
@@ -62,7 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const adminAddress = app.getHttpServer().address() as { port: number };
   return {
     url: urlOf(resolved.host, gateway.port),
-    adminUrl: urlOf(resolved.host, adminAddress.port),
+    adminUrl: urlOf(resolved.adminHost, adminAddress.port),
     gateway,
     app,
     close: () => app.close(),

@@ -5,8 +5,12 @@ import { fields, loadConfig, platformSchema } from '@meshway/config';
 export const gatewaySchema = platformSchema
   .pick({ GATEWAY_PORT: true, GATEWAY_ADMIN_PORT: true, CONSUL_HTTP_ADDR: true, CONSUL_HTTP_TOKEN: true, NATS_URL: true, MESHWAY_TRANSPORT: true, LOG_LEVEL: true })
   .extend({
-    /** Interface both ports bind to; `0.0.0.0` to serve other hosts. */
+    /** Interface the public port binds to; `0.0.0.0` to serve other hosts. */
     GATEWAY_HOST: fields.text('127.0.0.1'),
+    /** Interface the admin port binds to; beyond loopback only with GATEWAY_ADMIN_TOKEN. */
+    GATEWAY_ADMIN_HOST: fields.text('127.0.0.1'),
+    /** Bearer token for the admin API (everything but /health); without it the admin API is read-only. */
+    GATEWAY_ADMIN_TOKEN: fields.optionalText(),
     /** YAML or JSON routes file; routes services announce in the registry need none. */
     GATEWAY_ROUTES_FILE: fields.optionalText(),
     /** Longest wait for in-flight requests on SIGTERM, ms. */

@@ -17,6 +17,7 @@ function specsOf(instance: ServiceInstance, defaults: RouteDefaults, onInvalid: 
       const spec: RouteSpec = {
         ...defaults,
         source: 'announced',
+        name: undefined,
         path: route.path,
         methods: route.methods,
         host: undefined,

@@ -6,7 +6,7 @@ import { RouteTable, type Route } from './route-table.js';
 /** The table only reads a route's key and spec; the rest belongs to the chain and is not exercised here. */
 function route(path: string, service: string, methods: HttpMethod[] = []): Route {
   const spec: RouteSpec = {
-    source: 'announced', path, methods, host: undefined, service, transport: 'http', subject: undefined, stripPrefix: undefined,
+    source: 'announced', name: undefined, path, methods, host: undefined, service, transport: 'http', subject: undefined, stripPrefix: undefined,
     hashOn: undefined, balancer: 'round-robin', timeoutMs: 1_000, bodyLimitBytes: 1_024,
   };
   return { key: routeKey(spec), spec } as Route;

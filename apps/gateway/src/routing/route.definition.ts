@@ -18,6 +18,8 @@ export interface RouteDefaults {
 /** One route, fully specified: how a request is matched and where it goes. */
 export interface RouteSpec extends RouteDefaults {
   readonly source: RouteSource;
+  /** The route's name in configuration (admin API and CLI address routes by it); announced routes have none. */
+  readonly name: string | undefined;
   /** Public path: literal segments, `:name` parameters and a final `*` (zero or more segments). */
   readonly path: string;
   /** Accepted methods; empty means any. */

@@ -4,6 +4,7 @@ import type { Route } from './route-table.js';
 /** A route as `GET /routes` shows it. */
 export interface RouteView {
   readonly route: string;
+  readonly name: string | null;
   readonly source: string;
   readonly methods: readonly string[];
   readonly host: string | null;
@@ -25,6 +26,7 @@ export interface RouteView {
 export function describeRoutes(routes: readonly Route[]): RouteView[] {
   return routes.map(({ key, spec, upstream, chain }) => ({
     route: key,
+    name: spec.name ?? null,
     source: spec.source,
     methods: spec.methods.length === 0 ? ['*'] : spec.methods,
     host: spec.host ?? null,

@@ -22,6 +22,7 @@ const defaultsSchema = z
 
 const routeSchema = z
   .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: (issue) => `expected a name of letters, digits, ".", "_" or "-" (at most 100), got ${show(issue.input)}` }).optional(),
     path: z.string(),
     methods: z.array(z.enum(HTTP_METHODS)).optional(),
     host: z.string().regex(/^[A-Za-z0-9.-]+$/, { error: (issue) => `expected a host name without port, got ${show(issue.input)}` }).optional(),
@@ -53,7 +54,17 @@ const routeSchema = z
     }
   });
 
-const fileSchema = z.object({ defaults: defaultsSchema.optional(), routes: z.array(routeSchema) }).strict();
+const fileSchema = z
+  .object({ defaults: defaultsSchema.optional(), routes: z.array(routeSchema) })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.routes.forEach((route, i) => {
+      if (route.name === undefined) return;
+      if (seen.has(route.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `"${route.name}" names another route already` });
+      seen.add(route.name);
+    });
+  });
 
 type RoutesFile = z.infer<typeof fileSchema>;
 
@@ -89,6 +100,7 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
   const defaults = { ...gatewayDefaults, ...file.defaults };
   return file.routes.map((route) => ({
     source: 'file',
+    name: route.name,
     path: route.path,
     methods: route.methods ?? [],
     host: route.host?.toLowerCase(),
