@@ -21,6 +21,8 @@ const EDGE_ERRORS = {
   MESHWAY_UNAUTHENTICATED: 401,
   /** The caller is known but may not do this (missing scopes; an admin change without an admin token configured). */
   MESHWAY_FORBIDDEN: 403,
+  /** The request (or its route) names a version no running instance has; `x-meshway-versions` lists the running ones. */
+  MESHWAY_NO_VERSION: 404,
   /** Admin API: the named route, release or instance does not exist. */
   MESHWAY_NOT_FOUND: 404,
   /** Admin API: the name exists already, or the configuration changed under the request (compare-and-set lost). */

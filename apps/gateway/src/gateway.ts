@@ -13,6 +13,7 @@ import { RouteCatalog } from './routing/route-catalog.js';
 import { ConfigSources } from './live-config/config.sources.js';
 import { DynamicConfig } from './live-config/dynamic-config.js';
 import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
+import { ReleaseTable } from './releases/release.table.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
 
 /**
@@ -23,6 +24,8 @@ export class Gateway {
   readonly metrics = new GatewayMetrics();
   private readonly catalog: RouteCatalog;
   private readonly live: LiveConfig;
+  /** Canary releases in force, from KV. */
+  readonly releases: ReleaseTable;
   /** The routes document in KV that the admin API edits (every replica watches it). */
   readonly dynamicConfig: DynamicConfig;
   private readonly sources: ConfigSources;
@@ -38,6 +41,7 @@ export class Gateway {
   ) {
     const { clock, random, logger } = options;
     this.pools = new PoolRegistry({ connections: options.upstreamConnections, connectTimeoutMs: options.connectTimeoutMs, keepAliveTimeoutMs: POOL_DEFAULTS.keepAliveTimeoutMs });
+    this.releases = new ReleaseTable({ kv: options.kv, clock, logger, metrics: this.metrics });
     this.catalog = new RouteCatalog({
       discovery: options.discovery,
       defaults: options.defaults,
@@ -48,10 +52,13 @@ export class Gateway {
       clock,
       random,
       terminals: { nats: () => nats },
+      releases: this.releases,
     });
     this.live = new LiveConfig({ defaults: options.defaults, clock, logger, onRoutes: (routes) => { this.catalog.setConfiguredRoutes(routes); } });
     this.dynamicConfig = new DynamicConfig(options.kv, options.defaults);
-    this.sources = new ConfigSources({ routesFile: options.routesFile, inlineRoutes: options.routes, kv: options.kv, clock, live: this.live });
+    this.sources = new ConfigSources({ routesFile: options.routesFile, inlineRoutes: options.routes, kv: options.kv, clock, live: this.live, onKvEntries: (entries) => {
+      this.releases.update(entries);
+    } });
     const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
     const handler = new RequestHandler({ catalog: this.catalog, clock, context });
     this.server = new ProxyServer({

@@ -8,3 +8,4 @@ export { WeightedStrategy } from './weighted.strategy.js';
 export { LeastRequestStrategy } from './least-request.strategy.js';
 export { P2cEwmaStrategy } from './p2c-ewma.strategy.js';
 export { ConsistentHashStrategy } from './consistent-hash.strategy.js';
+export { murmur3 } from './murmur3.hash.js';

@@ -33,6 +33,7 @@ export function createInstance(fields: InstanceFields): ServiceInstance {
     meta,
     transport: transportOf(meta),
     version: meta[META.version],
+    serviceVersion: meta[META.serviceVersion],
     weight: weightOf(meta),
   };
 }

@@ -18,6 +18,8 @@ export interface ServiceInstance {
   readonly transport: Transport;
   /** From meta `meshway-version` (API version, e.g. `v1`); undefined when absent. */
   readonly version: string | undefined;
+  /** From meta `meshway-service-version` (the package version, semver, e.g. `1.4.0`): what versioned routes and releases select on. */
+  readonly serviceVersion: string | undefined;
   /** From meta `meshway-weight` (canary / weighted balancing); 100 when absent. Integer ≥ 0. */
   readonly weight: number;
 }

@@ -30,7 +30,7 @@ describe('admin API: declarative configuration and routes, behind the admin toke
 
   it('answers /health without a token, and 401 with WWW-Authenticate for anything else without one', async () => {
     expect((await admin('/health', {})).status).toBe(200);
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${TOKEN}` }, { authorization: `bearer  ${TOKEN}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${TOKEN}` }, { authorization: `bearer  ${TOKEN}` }]) {
       const res = await admin('/routes', { headers });
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toContain('Bearer');

@@ -8,6 +8,7 @@ import type { GatewayLogger } from '../gateway.logger.js';
 import type { RouteRecorder } from '../metrics/gateway.metrics.js';
 import type { IncomingHeaders } from '../proxy/incoming-headers.js';
 import type { InflightTracker } from '../proxy/inflight.tracker.js';
+import type { ReleaseArm, ReleaseState } from '../releases/release.state.js';
 
 /** What every exchange shares with the server that made it. */
 export interface ExchangeContext {
@@ -65,6 +66,13 @@ export class Exchange {
   search = '';
   /** Monotonic ms by which the upstream must have started answering (deadline step). */
   deadline = 0;
+  /** The authenticated consumer's id (auth step); undefined for anonymous requests. */
+  consumer: string | undefined;
+  /** The semver range of the instances this request may reach (version step); undefined: any. */
+  versionRange: string | undefined;
+  /** The release this request took a side of, and the side (version step); its guard hears the outcome at the end. */
+  release: ReleaseState | undefined;
+  releaseArm: ReleaseArm = 'stable';
   /** Instance of the current attempt (pick step); undefined for NATS routes (the queue group picks). */
   instance: ServiceInstance | undefined;
   /** Attempts started so far (terminal forwarders). */
@@ -154,6 +162,7 @@ export class Exchange {
     const status = finished ? this.res.statusCode : CLIENT_CLOSED;
     const latencyMs = this.context.clock.monotonic() - this.startedAt;
     this.recorder.record(status, latencyMs / 1000);
+    this.release?.record(this.releaseArm, status, latencyMs);
     this.outcome?.({ ok: finished && status < 500, latencyMs });
     this.context.inflight.end();
   };

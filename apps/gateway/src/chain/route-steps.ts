@@ -8,6 +8,7 @@ import { deadlineStep } from './steps/deadline.step.js';
 import { metricsStep } from './steps/metrics.step.js';
 import { instancePickStep } from './steps/pick.step.js';
 import { retryStep } from './steps/retry.step.js';
+import { versionStep } from './steps/version.step.js';
 
 /**
  * Every step a route may have, in chain order: THE place a new step is registered. Each factory decides for itself
@@ -17,6 +18,7 @@ export const ROUTE_STEPS: readonly StepFactory[] = [
   metricsStep, // the request counts under its route from here on
   deadlineStep, // route timeout, or the caller's x-request-timeout when shorter
   bodyLimitStep, // declared Content-Length over the route's limit → 413
+  versionStep, // which instances: the caller's version, the route's version, or the release's side
   retryStep, // failover: re-runs the steps below it on another instance
   instancePickStep, // balancer pick (HTTP); "any instance at all?" (NATS)
 ];

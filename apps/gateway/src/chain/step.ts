@@ -2,6 +2,7 @@ import type { Balancer } from '@meshway/balancing';
 import type { Clock, Random } from '@meshway/clock';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { RouteRecorder } from '../metrics/gateway.metrics.js';
+import type { ReleaseTable } from '../releases/release.table.js';
 import type { RouteSpec } from '../routing/route.definition.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { Exchange } from './exchange.js';
@@ -25,6 +26,8 @@ export interface RouteContext {
   readonly balancer: Balancer;
   /** The route's metrics recorder. */
   readonly recorder: RouteRecorder;
+  /** Live releases by service (canary splits), read per request by the version step. */
+  readonly releases: ReleaseTable;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: GatewayLogger;

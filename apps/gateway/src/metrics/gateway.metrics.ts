@@ -38,6 +38,8 @@ export class GatewayMetrics {
   private readonly requests: Counter<'route' | 'service' | 'status'>;
   private readonly duration: Histogram<'route' | 'service' | 'status'>;
   private readonly healthy: Gauge<'service'>;
+  private readonly releaseWeight: Gauge<'service'>;
+  private readonly rollbacks: Counter<'service'>;
   private readonly recorders = new Map<string, RouteRecorder>();
 
   constructor() {
@@ -58,6 +60,18 @@ export class GatewayMetrics {
     this.healthy = new Gauge({
       name: 'meshway_gateway_upstream_healthy_instances',
       help: 'Healthy instances discovery reports per upstream service.',
+      labelNames: ['service'],
+      registers,
+    });
+    this.releaseWeight = new Gauge({
+      name: 'meshway_gateway_release_canary_weight',
+      help: 'Percent of traffic the canary of a service release gets (0 once rolled back).',
+      labelNames: ['service'],
+      registers,
+    });
+    this.rollbacks = new Counter({
+      name: 'meshway_gateway_release_rollbacks_total',
+      help: 'Canary releases the gateway rolled back because their guard tripped.',
       labelNames: ['service'],
       registers,
     });
@@ -85,6 +99,16 @@ export class GatewayMetrics {
 
   setHealthyInstances(service: string, count: number): void {
     this.healthy.set({ service }, count);
+  }
+
+  /** The canary weight of a service's release; undefined when the release is gone. */
+  setReleaseWeight(service: string, weight: number | undefined): void {
+    if (weight === undefined) this.releaseWeight.remove({ service });
+    else this.releaseWeight.set({ service }, weight);
+  }
+
+  countRollback(service: string): void {
+    this.rollbacks.inc({ service });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -26,6 +26,8 @@ function specsOf(instance: ServiceInstance, defaults: RouteDefaults, onInvalid: 
         subject: instance.transport === 'nats' ? route.subject : undefined,
         stripPrefix,
         hashOn: undefined,
+        version: undefined,
+        versionHeader: undefined,
       };
       return [spec];
     });

@@ -5,6 +5,7 @@ import type { PoolRegistry } from '@meshway/transport';
 import { buildRouteChain, type TerminalDeps } from '../chain/route-steps.js';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
+import type { ReleaseTable } from '../releases/release.table.js';
 import { OutlierEjector } from '../upstream/outlier.ejector.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
@@ -22,6 +23,7 @@ export interface RouteCatalogDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly terminals: TerminalDeps;
+  readonly releases: ReleaseTable;
 }
 
 /**
@@ -163,8 +165,8 @@ export class RouteCatalog {
     const previous = this.routesById.get(JSON.stringify(spec));
     if (previous?.upstream === upstream) return previous;
     const balancer = this.deps.createBalancer(spec.balancer);
-    const { clock, random, logger, metrics, terminals } = this.deps;
-    const context = { key, spec, upstream, balancer, recorder: metrics.recorder(key, spec.service), clock, random, logger };
+    const { clock, random, logger, metrics, terminals, releases } = this.deps;
+    const context = { key, spec, upstream, balancer, recorder: metrics.recorder(key, spec.service), releases, clock, random, logger };
     return { key, spec, upstream, balancer, chain: buildRouteChain(context, terminals) };
   }
 

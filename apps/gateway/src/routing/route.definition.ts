@@ -35,6 +35,10 @@ export interface RouteSpec extends RouteDefaults {
   readonly stripPrefix: string | undefined;
   /** What a `consistent-hash` route hashes on (default: the client IP). */
   readonly hashOn: HashOn | undefined;
+  /** Semver range of the instances this route reaches (e.g. `^2` for `/v2/...`); undefined: any (or the release's split). */
+  readonly version: string | undefined;
+  /** Request header whose value (a version or range, e.g. `accept-version: 2`) picks the instances instead. */
+  readonly versionHeader: string | undefined;
 }
 
 /** Identity of a route for conflicts and metrics: `GET,POST host/path` or `* /path`. */

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { validRange } from 'semver';
 import { z } from 'zod';
 import { BALANCER_NAMES } from '@meshway/balancing';
 import { encodeRoutes, HTTP_METHODS } from '@meshway/discovery';
 import { GatewayConfigError } from '../gateway.errors.js';
+import { parseWith, show } from '../live-config/zod-issues.js';
 import { HASH_ON_FORMAT, parseHashOn } from './hash-key.js';
 import type { RouteDefaults, RouteSpec } from './route.definition.js';
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
 const positiveInt = z.custom<number>((v) => Number.isInteger(v) && (v as number) > 0, {
   error: (issue) => `expected a positive integer, got ${show(issue.input)}`,
@@ -32,6 +33,8 @@ const routeSchema = z
     stripPrefix: pathPrefix.optional(),
     balancer: z.enum(BALANCER_NAMES).optional(),
     hashOn: z.string().optional(),
+    version: z.string().refine((value) => validRange(value) !== null, { error: (issue) => `expected a semver version or range such as "^2" or "2.1.x", got ${show(issue.input)}` }).optional(),
+    versionHeader: z.string().regex(/^[A-Za-z0-9-]+$/, { error: (issue) => `expected a header name, got ${show(issue.input)}` }).optional(),
     timeoutMs: positiveInt.optional(),
     bodyLimitBytes: positiveInt.optional(),
   })
@@ -68,32 +71,9 @@ const fileSchema = z
 
 type RoutesFile = z.infer<typeof fileSchema>;
 
-function describeIssue(issue: z.core.$ZodRawIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}, got ${show(issue.input)}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show(issue.input)}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    default:
-      return undefined as unknown as string;
-  }
-}
-
-/** `['routes', 2, 'timeoutMs']` → `routes[2].timeoutMs`. */
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(file)';
-}
-
 /** Validates a parsed routes document; throws MESHWAY_GATEWAY_INVALID_CONFIG naming every bad field. */
 export function parseRoutesDocument(document: unknown, defaults: RouteDefaults, origin = 'routes file'): RouteSpec[] {
-  const result = fileSchema.safeParse(document, { error: describeIssue });
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
-    throw new GatewayConfigError(`Invalid ${origin}:\n  ${lines.join('\n  ')}`);
-  }
-  return toSpecs(result.data, defaults);
+  return toSpecs(parseWith(fileSchema, document, origin), defaults);
 }
 
 function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] {
@@ -109,6 +89,8 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
     subject: route.subject,
     stripPrefix: route.stripPrefix,
     hashOn: route.hashOn === undefined ? undefined : parseHashOn(route.hashOn),
+    version: route.version,
+    versionHeader: route.versionHeader?.toLowerCase(),
     balancer: route.balancer ?? defaults.balancer,
     timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
     bodyLimitBytes: route.bodyLimitBytes ?? defaults.bodyLimitBytes,

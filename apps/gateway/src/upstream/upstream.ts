@@ -1,5 +1,6 @@
 import type { Pool } from 'undici';
 import type { ServiceInstance } from '@meshway/discovery';
+import { satisfies } from 'semver';
 import { authorityOf, originOf, type FailureKind, type PoolRegistry } from '@meshway/transport';
 import type { OutlierEjector } from './outlier.ejector.js';
 
@@ -11,12 +12,16 @@ export interface HttpTarget {
   readonly authority: string;
 }
 
+const MAX_CACHED_RANGES = 64;
+
 /** The healthy instances of one service, as discovery last reported them, with their connection pools. */
 export class Upstream {
   private current: readonly ServiceInstance[] = [];
   private http: readonly ServiceInstance[] = [];
   private targets = new Map<ServiceInstance, HttpTarget>();
   private origins = new Set<string>();
+  /** HTTP instances per semver range, computed once per range and instance list (versioned routes, releases). */
+  private byRange = new Map<string, readonly ServiceInstance[]>();
 
   constructor(
     readonly service: string,
@@ -31,6 +36,22 @@ export class Upstream {
   /** The instances reached over HTTP that are not ejected (the balancer's choices for an HTTP route). */
   get httpInstances(): readonly ServiceInstance[] {
     return this.ejector.filter(this.http);
+  }
+
+  /** The not-ejected HTTP instances whose service version satisfies `range` (prereleases included: a canary may be one). */
+  httpInstancesFor(range: string): readonly ServiceInstance[] {
+    let matching = this.byRange.get(range);
+    if (!matching) {
+      matching = this.http.filter((instance) => instance.serviceVersion !== undefined && satisfies(instance.serviceVersion, range, { includePrerelease: true }));
+      // Ranges come from request headers too: remember only a bounded number of them.
+      if (this.byRange.size < MAX_CACHED_RANGES) this.byRange.set(range, matching);
+    }
+    return this.ejector.filter(matching);
+  }
+
+  /** The distinct service versions the HTTP instances run (for a "no such version" answer). */
+  versions(): string[] {
+    return [...new Set(this.http.map((instance) => instance.serviceVersion ?? 'unversioned'))].sort();
   }
 
   /** An attempt on `instance` failed: one that refused or broke the connection sits out picks for a while. */
@@ -66,6 +87,7 @@ export class Upstream {
     this.http = instances.filter((instance) => instance.transport === 'http');
     this.targets = targets;
     this.origins = origins;
+    this.byRange = new Map();
   }
 
   target(instance: ServiceInstance): HttpTarget | undefined {

@@ -16,7 +16,8 @@ function othersThan(instances: readonly ServiceInstance[], failed: ServiceInstan
 function pickStep({ spec, upstream, balancer }: RouteContext): Step {
   const hashOn: HashOn | undefined = spec.balancer === 'consistent-hash' ? (spec.hashOn ?? { from: 'ip' }) : undefined;
   return (ex, next) => {
-    const candidates = ex.attempts === 0 ? upstream.httpInstances : othersThan(upstream.httpInstances, ex.instance);
+    const healthy = ex.versionRange === undefined ? upstream.httpInstances : upstream.httpInstancesFor(ex.versionRange);
+    const candidates = ex.attempts === 0 ? healthy : othersThan(healthy, ex.instance);
     const instance = balancer.pick(candidates, hashOn && { hashKey: hashKeyOf(ex, hashOn) });
     if (!instance) throw noInstance(spec.service);
     ex.instance = instance;

@@ -33,7 +33,8 @@ class RetryOnConnectionFailure implements RetryHook {
   }
 
   private hasAnotherInstance(ex: Exchange): boolean {
-    return this.route.upstream.httpInstances.some((instance) => instance !== ex.instance);
+    const healthy = ex.versionRange === undefined ? this.route.upstream.httpInstances : this.route.upstream.httpInstancesFor(ex.versionRange);
+    return healthy.some((instance) => instance !== ex.instance);
   }
 }
 
