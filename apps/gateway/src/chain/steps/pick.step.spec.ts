@@ -59,7 +59,7 @@ describe('pick step: consistent-hash routes land the same key on the same instan
 
   it('shows what a route hashes on, and its chain, in /routes', async () => {
     const { routes } = (await send(`${gateway.adminUrl}/routes`)).json<{ routes: { path: string; hashOn: string | null; chain: string[] }[] }>();
-    expect(routes.find((r) => r.path === '/by-cookie/*')).toMatchObject({ hashOn: 'cookie:session', chain: ['metrics', 'deadline', 'body-limit', 'retry', 'pick', 'http'] });
+    expect(routes.find((r) => r.path === '/by-cookie/*')).toMatchObject({ hashOn: 'cookie:session', chain: ['metrics', 'deadline', 'body-limit', 'version', 'retry', 'pick', 'http'] });
     expect(routes.find((r) => r.path === '/by-ip/*')?.hashOn).toBeNull();
   });
 });
