@@ -1,7 +1,8 @@
 import type { Clock } from '@meshway/clock';
 import type { KeyValueStore, KvEntry } from '@meshway/discovery';
 import { GatewayConfigError } from '../gateway.errors.js';
-import { contentVersion, FileConfigSource } from './file.source.js';
+import { contentVersion } from '@meshway/config';
+import { FileConfigSource } from './file.source.js';
 import { KvConfigSource } from './kv.source.js';
 import type { LiveConfig } from './live-config.js';
 
