@@ -36,6 +36,11 @@ export interface GatewayOptions {
    * `required: false` starts the gateway anyway (with a warning) when NATS does not answer.
    */
   readonly nats?: { readonly servers: string | readonly string[]; readonly required?: boolean };
+  /**
+   * HTTPS on its own port (`GATEWAY_TLS_CERT_FILE`, `GATEWAY_TLS_KEY_FILE`, `GATEWAY_TLS_PORT`), the certificate followed
+   * when its files change; `redirectHttp` makes the plain port answer 308 to HTTPS.
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly port?: number; readonly redirectHttp?: boolean };
   /** Route settings used when a route (announced ones always) leaves them out. */
   readonly defaults?: Partial<RouteDefaults>;
   /** Longest wait for in-flight requests on shutdown, ms. Default 10,000. */
@@ -51,8 +56,9 @@ export interface GatewayOptions {
   readonly logger?: GatewayLogger;
 }
 
-export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults' | 'adminToken'>> {
+export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults' | 'adminToken' | 'tls'>> {
   readonly routesFile: string | undefined;
+  readonly tls: { readonly certFile: string; readonly keyFile: string; readonly port: number; readonly redirectHttp: boolean } | undefined;
   readonly adminToken: string | undefined;
   readonly nats: { readonly servers: readonly string[]; readonly required: boolean } | undefined;
   readonly defaults: RouteDefaults;
@@ -61,6 +67,7 @@ export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'r
 export const GATEWAY_DEFAULTS = {
   port: 8080,
   adminPort: 8081,
+  tlsPort: 8443,
   host: '127.0.0.1',
   drainTimeoutMs: 10_000,
   maxHeaderSize: 16_384,
@@ -119,6 +126,12 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     adminToken: adminTokenOf(options.adminToken),
     routesFile: options.routesFile,
     routes: options.routes ?? [],
+    tls: options.tls && {
+      certFile: options.tls.certFile,
+      keyFile: options.tls.keyFile,
+      port: integer('tls.port', options.tls.port ?? GATEWAY_DEFAULTS.tlsPort, 0, 65_535),
+      redirectHttp: options.tls.redirectHttp ?? false,
+    },
     kv: options.kv ?? new MemoryKv(),
     nats: servers === undefined ? undefined : { servers, required: options.nats?.required ?? true },
     defaults: routeDefaults(options.defaults),

@@ -1,4 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
+import { errorMessage } from '@meshway/errors';
+import { ReloadingTls } from '@meshway/tls';
+import { GatewayConfigError } from './gateway.errors.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createBalancer } from '@meshway/balancing';
 import { POOL_DEFAULTS, PoolRegistry } from '@meshway/transport';
@@ -33,7 +37,9 @@ export class Gateway {
   private readonly inflight = new InflightTracker();
   private readonly server: ProxyServer;
   private draining = false;
-  private address: AddressInfo | undefined;
+  private address: { readonly http: AddressInfo; readonly https: AddressInfo | undefined } | undefined;
+  private readonly tls: ReloadingTls | undefined;
+  private tlsContext: SecureContextOptions | undefined;
 
   constructor(
     private readonly options: ResolvedGatewayOptions,
@@ -61,7 +67,20 @@ export class Gateway {
     } });
     const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
     const handler = new RequestHandler({ catalog: this.catalog, clock, context });
+    const tls = options.tls;
+    this.tls = tls && new ReloadingTls({
+      files: { certFile: tls.certFile, keyFile: tls.keyFile },
+      clock,
+      onReload: (context) => {
+        this.server.setSecureContext(context);
+        logger.info({ certFile: tls.certFile }, 'gateway: TLS certificate reloaded');
+      },
+      onError: (error) => {
+        logger.error({ err: errorMessage(error), certFile: tls.certFile }, 'gateway: new TLS files rejected; the current certificate stays');
+      },
+    });
     this.server = new ProxyServer({
+      ...(tls ? { tls: { port: tls.port, redirectHttp: tls.redirectHttp, context: () => this.tlsContext ?? {} } } : {}),
       handler,
       websocket: new WebSocketForwarder(this.catalog, logger),
       inflight: this.inflight,
@@ -76,6 +95,13 @@ export class Gateway {
   /** Reads the configured routes as they are now (inline, routes file); a bad file fails here, naming the field. */
   async loadConfig(): Promise<void> {
     await this.sources.load();
+    if (this.tls) {
+      try {
+        this.tlsContext = await this.tls.start();
+      } catch (error) {
+        throw new GatewayConfigError(`GATEWAY_TLS_CERT_FILE / GATEWAY_TLS_KEY_FILE: ${errorMessage(error)}`, { cause: error });
+      }
+    }
   }
 
   get logger(): GatewayLogger {
@@ -87,11 +113,16 @@ export class Gateway {
     this.catalog.start();
     this.sources.start();
     this.address = await this.server.listen();
-    return this.address;
+    return this.address.http;
   }
 
   get port(): number {
-    return this.address?.port ?? 0;
+    return this.address?.http.port ?? 0;
+  }
+
+  /** The HTTPS port, when TLS is on. */
+  get tlsPort(): number | undefined {
+    return this.address?.https?.port;
   }
 
   get isDraining(): boolean {
@@ -123,6 +154,7 @@ export class Gateway {
   /** Releases what the gateway owns: its watches, upstream pools and NATS connection (not the discovery source). */
   async close(): Promise<void> {
     this.sources.stop();
+    this.tls?.stop();
     this.catalog.stop();
     await this.pools.close();
     if (this.nats && !this.nats.isClosed()) await this.nats.close();

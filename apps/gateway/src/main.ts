@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsulDiscovery, ConsulKv, MemoryKv, StaticDiscovery, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { createLogger } from '@meshway/logging';
 import { detectTransport } from '@meshway/transport';
-import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config.js';
+import { loadGatewayConfig, tlsOf, type GatewayConfig } from './config/gateway.config.js';
 import { parseStaticUpstreams } from './config/static-upstreams.parser.js';
 import type { GatewayLogger } from './gateway.logger.js';
 import { startGateway } from './start-gateway.js';
@@ -16,6 +16,7 @@ function registryFor(config: GatewayConfig, logger: GatewayLogger): { discovery:
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
+  const tls = tlsOf(config);
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   // MESHWAY_TRANSPORT=auto: NATS where it answers, else HTTP only (NATS routes then answer 503 MESHWAY_NATS_UNAVAILABLE).
   const transport = await detectTransport({ mode: config.MESHWAY_TRANSPORT, natsServers: config.NATS_URL });
@@ -29,13 +30,14 @@ async function main(): Promise<void> {
     host: config.GATEWAY_HOST,
     adminHost: config.GATEWAY_ADMIN_HOST,
     ...(config.GATEWAY_ADMIN_TOKEN ? { adminToken: config.GATEWAY_ADMIN_TOKEN } : {}),
+    ...(tls ? { tls } : {}),
     ...(config.GATEWAY_ROUTES_FILE ? { routesFile: config.GATEWAY_ROUTES_FILE } : {}),
     ...(transport.transport === 'http' ? {} : { nats: { servers: config.NATS_URL, required: config.MESHWAY_TRANSPORT === 'nats' } }),
     defaults: { timeoutMs: config.GATEWAY_DEFAULT_TIMEOUT_MS, bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES },
     drainTimeoutMs: config.GATEWAY_DRAIN_TIMEOUT_MS,
     logger,
   });
-  logger.info({ url: gateway.url, adminUrl: gateway.adminUrl, discovery: config.GATEWAY_DISCOVERY }, `gateway: listening on ${gateway.url} (admin ${gateway.adminUrl})`);
+  logger.info({ url: gateway.url, tlsUrl: gateway.tlsUrl, adminUrl: gateway.adminUrl, discovery: config.GATEWAY_DISCOVERY }, `gateway: listening on ${gateway.url}${gateway.tlsUrl ? ` and ${gateway.tlsUrl}` : ''} (admin ${gateway.adminUrl})`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

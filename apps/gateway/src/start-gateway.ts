@@ -13,6 +13,8 @@ export interface RunningGateway {
   readonly url: string;
   /** `http://host:port` of the admin API. */
   readonly adminUrl: string;
+  /** `https://host:port` of the HTTPS listener, when TLS is on. */
+  readonly tlsUrl: string | undefined;
   readonly gateway: Gateway;
   readonly app: NestFastifyApplication;
   /** Drains in-flight requests (up to `drainTimeoutMs`), then releases everything the gateway opened. */
@@ -31,9 +33,9 @@ async function connectNats(options: ResolvedGatewayOptions): Promise<NatsConnect
   }
 }
 
-function urlOf(host: string, port: number): string {
+function urlOf(host: string, port: number, scheme = 'http'): string {
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  return `${scheme}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url: urlOf(resolved.host, gateway.port),
     adminUrl: urlOf(resolved.adminHost, adminAddress.port),
+    tlsUrl: gateway.tlsPort === undefined ? undefined : urlOf(resolved.host, gateway.tlsPort, 'https'),
     gateway,
     app,
     close: () => app.close(),

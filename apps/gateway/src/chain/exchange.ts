@@ -103,6 +103,11 @@ export class Exchange {
     res.once('close', this.onClose);
   }
 
+  /** The scheme the client used to reach the gateway (its HTTPS or HTTP listener), sent upstream as X-Forwarded-Proto. */
+  get protocol(): 'http' | 'https' {
+    return (this.req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  }
+
   /** True once the client has its answer (or left): later steps and attempts must not touch the response. */
   get done(): boolean {
     return this.res.writableEnded || this.res.destroyed;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields, loadConfig, platformSchema } from '@meshway/config';
+import { ConfigError, fields, loadConfig, platformSchema } from '@meshway/config';
 
 /** The gateway's settings: the platform's shared keys plus its own `GATEWAY_*` keys. */
 export const gatewaySchema = platformSchema
@@ -11,6 +11,12 @@ export const gatewaySchema = platformSchema
     GATEWAY_ADMIN_HOST: fields.text('127.0.0.1'),
     /** Bearer token for the admin API (everything but /health); without it the admin API is read-only. */
     GATEWAY_ADMIN_TOKEN: fields.optionalText(),
+    /** PEM certificate chain and key: together they turn on HTTPS on GATEWAY_TLS_PORT (reloaded when the files change). */
+    GATEWAY_TLS_CERT_FILE: fields.optionalText(),
+    GATEWAY_TLS_KEY_FILE: fields.optionalText(),
+    GATEWAY_TLS_PORT: fields.port(8443),
+    /** With TLS on: the plain port answers 308 to HTTPS instead of serving. */
+    GATEWAY_TLS_REDIRECT: fields.bool(false),
     /** YAML or JSON routes file; routes services announce in the registry need none. */
     GATEWAY_ROUTES_FILE: fields.optionalText(),
     /** Longest wait for in-flight requests on SIGTERM, ms. */
@@ -26,6 +32,16 @@ export const gatewaySchema = platformSchema
   });
 
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
+
+/** The TLS settings, when both files are given; one without the other is a configuration error naming the missing one. */
+export function tlsOf(config: GatewayConfig): { certFile: string; keyFile: string; port: number; redirectHttp: boolean } | undefined {
+  const { GATEWAY_TLS_CERT_FILE: certFile, GATEWAY_TLS_KEY_FILE: keyFile } = config;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    throw ConfigError.invalid([{ variable: certFile ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE', value: undefined, expected: 'a PEM file path (TLS needs both GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE)' }]);
+  }
+  return { certFile, keyFile, port: config.GATEWAY_TLS_PORT, redirectHttp: config.GATEWAY_TLS_REDIRECT };
+}
 
 /** Reads and validates the gateway's settings; throws one ConfigError listing every bad value. */
 export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>> = process.env): GatewayConfig {

@@ -157,7 +157,7 @@ export class HttpForwarder {
     const via = ex.req.socket.remoteAddress ?? '';
     forward.push(
       'x-forwarded-for', ex.headers.forwardedFor === undefined ? via : `${ex.headers.forwardedFor}, ${via}`,
-      'x-forwarded-proto', 'http',
+      'x-forwarded-proto', ex.protocol,
       'x-request-id', ex.requestId,
     );
     if (ex.headers.host !== undefined) forward.push('x-forwarded-host', ex.headers.host);

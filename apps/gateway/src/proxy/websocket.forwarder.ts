@@ -47,7 +47,7 @@ export class WebSocketForwarder {
     const upstream = instance && route.upstream.target(instance);
     if (!instance || !upstream) throw new GatewayError('MESHWAY_NO_INSTANCE', `No healthy instance of ${route.spec.service}.`);
     const path = stripPrefix(target.path, route.spec.stripPrefix);
-    headers.forward.push('host', upstream.authority, 'x-request-id', requestId, 'x-forwarded-proto', 'http', 'x-forwarded-for', req.socket.remoteAddress ?? '');
+    headers.forward.push('host', upstream.authority, 'x-request-id', requestId, 'x-forwarded-proto', (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http', 'x-forwarded-for', req.socket.remoteAddress ?? '');
     const { headers: answer, socket } = await upstream.pool.upgrade({
       path: path + target.search,
       method: 'GET',
