@@ -107,6 +107,18 @@ export class GatewayConfigError extends MeshwayError<typeof GATEWAY_CONFIG_ERROR
 }
 
 /**
+ * Headers on every response the gateway makes itself (errors, redirects, preflight answers): the body is JSON data, never
+ * to be sniffed, framed, cached or followed with a referrer. Upstream responses pass through untouched.
+ */
+export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+/**
  * Writes `{ error: { code, message, requestId } }` with the table's status, unless a response already started
  * (then the connection is cut: a half-sent body must not look complete).
  */
@@ -120,6 +132,7 @@ export function sendError(res: ServerResponse, error: GatewayError, requestId: s
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
+    ...GATEWAY_RESPONSE_HEADERS,
     ...error.headers,
   };
   if (closeConnection) headers.connection = 'close';
@@ -135,7 +148,7 @@ export function writeSocketError(socket: Duplex, error: GatewayError, requestId:
     return;
   }
   const body = JSON.stringify({ error: { code: error.code, message: error.message, requestId } });
-  const extra = Object.entries(error.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const extra = Object.entries({ ...GATEWAY_RESPONSE_HEADERS, ...error.headers }).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\n${extra}connection: close\r\n\r\n${body}`,

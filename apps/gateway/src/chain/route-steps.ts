@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { compileChain, type CompiledChain } from './chain.compiler.js';
 import type { RouteContext, StepFactory } from './step.js';
 import { bodyLimitStep } from './steps/body-limit.step.js';
+import { corsStep } from './steps/cors.step.js';
 import { deadlineStep } from './steps/deadline.step.js';
 import { metricsStep } from './steps/metrics.step.js';
 import { instancePickStep } from './steps/pick.step.js';
@@ -16,6 +17,7 @@ import { versionStep } from './steps/version.step.js';
  */
 export const ROUTE_STEPS: readonly StepFactory[] = [
   metricsStep, // the request counts under its route from here on
+  corsStep, // CORS headers for allowed origins, on every answer that follows
   deadlineStep, // route timeout, or the caller's x-request-timeout when shorter
   bodyLimitStep, // declared Content-Length over the route's limit → 413
   versionStep, // which instances: the caller's version, the route's version, or the release's side

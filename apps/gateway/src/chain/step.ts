@@ -3,6 +3,7 @@ import type { Clock, Random } from '@meshway/clock';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { RouteRecorder } from '../metrics/gateway.metrics.js';
 import type { ReleaseTable } from '../releases/release.table.js';
+import type { CorsPolicy } from '../routing/cors.policy.js';
 import type { RouteSpec } from '../routing/route.definition.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { Exchange } from './exchange.js';
@@ -26,6 +27,8 @@ export interface RouteContext {
   readonly balancer: Balancer;
   /** The route's metrics recorder. */
   readonly recorder: RouteRecorder;
+  /** The route's compiled CORS rules, when it has any. */
+  readonly cors: CorsPolicy | undefined;
   /** Live releases by service (canary splits), read per request by the version step. */
   readonly releases: ReleaseTable;
   readonly clock: Clock;

@@ -10,6 +10,10 @@ export interface IncomingHeaders {
   chunked: boolean;
   connection: string | undefined;
   upgrade: string | undefined;
+  /** CORS: the caller's `Origin`, and a preflight's `Access-Control-Request-Method` / `-Headers` (all forwarded too). */
+  origin?: string;
+  corsMethod?: string;
+  corsHeaders?: string;
   /** More than one Host header was sent. */
   duplicateHost?: boolean;
   /** Headers to forward as a flat `[name, value, …]` list, lower-case names. */
@@ -23,7 +27,7 @@ const CONNECTION_OPTIONS = new Set(['close', 'keep-alive', 'upgrade']);
  * One pass over `req.rawHeaders` (cheaper than Node's lazily built `req.headers`): pulls out what the
  * gateway needs and keeps the end-to-end headers. Dropped: hop-by-hop headers (RFC 9110 §7.6.1:
  * connection, keep-alive, proxy-*, te, trailer, transfer-encoding, upgrade, and any named in
- * Connection) and the ones the gateway sets itself (host, x-forwarded-*, x-request-id, x-request-timeout).
+ * Connection) and the ones the gateway sets itself (host, x-forwarded-*, x-request-id, x-request-timeout, x-meshway-*).
  */
 export function readIncomingHeaders(raw: readonly string[]): IncomingHeaders {
   const headers: IncomingHeaders = {
@@ -50,7 +54,12 @@ export function readIncomingHeaders(raw: readonly string[]): IncomingHeaders {
       case 'x-forwarded-proto': case 'x-forwarded-host': case 'keep-alive': case 'te': case 'trailer': continue;
       case 'content-length': headers.contentLength = value; break;
       case 'content-type': headers.contentType = value; break;
-      default: if (name.startsWith('proxy-')) continue;
+      case 'origin': headers.origin = value; break;
+      case 'access-control-request-method': headers.corsMethod = value; break;
+      case 'access-control-request-headers': headers.corsHeaders = value; break;
+      // `x-meshway-*` is the gateway's namespace: identity (`x-meshway-consumer`, `x-meshway-scopes`) is set by the
+      // gateway after authentication, never believed from a client.
+      default: if (name.startsWith('proxy-') || name.startsWith('x-meshway-')) continue;
     }
     headers.forward.push(name, value);
   }

@@ -5,7 +5,7 @@ import type { SecureContextOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '@meshway/clock';
-import { GatewayError, writeSocketError, type GatewayErrorCode } from '../gateway.errors.js';
+import { GATEWAY_RESPONSE_HEADERS, GatewayError, writeSocketError, type GatewayErrorCode } from '../gateway.errors.js';
 import type { InflightTracker } from './inflight.tracker.js';
 import type { RequestHandler } from './request.handler.js';
 import type { WebSocketForwarder } from './websocket.forwarder.js';
@@ -140,7 +140,7 @@ function redirectTo(portOf: () => number): (req: IncomingMessage, res: ServerRes
     const host = (req.headers.host ?? 'localhost').replace(/:\d+$/, '');
     const safeHost = /^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:.]+\]$/.test(host) ? host : 'localhost';
     const target = req.url?.startsWith('/') ? req.url : '/';
-    res.writeHead(308, { location: `https://${safeHost}${tlsPort === 443 ? '' : `:${tlsPort}`}${target}`, 'content-length': '0', connection: 'close' });
+    res.writeHead(308, { ...GATEWAY_RESPONSE_HEADERS, location: `https://${safeHost}${tlsPort === 443 ? '' : `:${tlsPort}`}${target}`, 'content-length': '0', connection: 'close' });
     res.end();
   };
 }

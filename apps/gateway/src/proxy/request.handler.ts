@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '@meshway/clock';
 import { Exchange, type ExchangeContext } from '../chain/exchange.js';
-import { GatewayError } from '../gateway.errors.js';
+import { GATEWAY_RESPONSE_HEADERS, GatewayError } from '../gateway.errors.js';
 import type { RouteCatalog } from '../routing/route-catalog.js';
 import { parseRequestTarget } from '../routing/request-target.js';
 import { stripPrefix } from '../routing/strip-prefix.js';
 import { acceptableRequestId, hostnameOf, readIncomingHeaders } from './incoming-headers.js';
+
+/** A CORS preflight, answered by the gateway itself: 204 with the route's CORS headers, or 403 without them. */
+function answerPreflight(ex: Exchange, headers: Record<string, string> | undefined): void {
+  ex.res.writeHead(headers ? 204 : 403, { ...GATEWAY_RESPONSE_HEADERS, ...headers, 'x-request-id': ex.requestId, 'content-length': '0' });
+  ex.res.end();
+}
 
 export interface RequestHandlerDeps {
   readonly catalog: RouteCatalog;
@@ -36,10 +42,21 @@ export class RequestHandler {
     if (ex.headers.duplicateHost) throw new GatewayError('MESHWAY_BAD_REQUEST', 'More than one Host header.');
     if (ex.headers.host === undefined && ex.req.httpVersion === '1.1') throw new GatewayError('MESHWAY_BAD_REQUEST', 'An HTTP/1.1 request needs a Host header.');
     const target = parseRequestTarget(ex.req.url);
-    const { route, params } = this.deps.catalog.table.match(ex.req.method ?? 'GET', hostnameOf(ex.headers.host), target.path);
+    const host = hostnameOf(ex.headers.host);
+    if (ex.req.method === 'OPTIONS' && ex.headers.origin !== undefined && ex.headers.corsMethod !== undefined && this.preflight(ex, host, target.path)) return;
+    const { route, params } = this.deps.catalog.table.match(ex.req.method ?? 'GET', host, target.path);
     ex.params = params;
     ex.path = stripPrefix(target.path, route.spec.stripPrefix);
     ex.search = target.search;
     route.chain.run(ex);
+  }
+
+  /** Answers a CORS preflight for a route with CORS rules; false when the route has none (the OPTIONS is routed as usual). */
+  private preflight(ex: Exchange, host: string | undefined, path: string): boolean {
+    const method = ex.headers.corsMethod ?? '';
+    const route = this.deps.catalog.table.find(method, host, path);
+    if (!route?.cors) return false;
+    answerPreflight(ex, route.cors.preflightHeaders(ex.headers.origin, method, ex.headers.corsHeaders));
+    return true;
   }
 }

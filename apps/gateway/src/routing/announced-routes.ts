@@ -28,6 +28,7 @@ function specsOf(instance: ServiceInstance, defaults: RouteDefaults, onInvalid: 
         hashOn: undefined,
         version: undefined,
         versionHeader: undefined,
+        cors: undefined,
       };
       return [spec];
     });

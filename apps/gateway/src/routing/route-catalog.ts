@@ -9,6 +9,7 @@ import type { ReleaseTable } from '../releases/release.table.js';
 import { OutlierEjector } from '../upstream/outlier.ejector.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
+import { CorsPolicy } from './cors.policy.js';
 import { routeKey, type RouteDefaults, type RouteSpec } from './route.definition.js';
 import { RouteTable, type Route } from './route-table.js';
 
@@ -167,7 +168,8 @@ export class RouteCatalog {
     const balancer = this.deps.createBalancer(spec.balancer);
     const { clock, random, logger, metrics, terminals, releases } = this.deps;
     const context = { key, spec, upstream, balancer, recorder: metrics.recorder(key, spec.service), releases, clock, random, logger };
-    return { key, spec, upstream, balancer, chain: buildRouteChain(context, terminals) };
+    const cors = spec.cors && new CorsPolicy(spec.cors, spec.methods);
+    return { key, spec, upstream, balancer, chain: buildRouteChain({ ...context, cors }, terminals), cors };
   }
 
   private newUpstream(service: string): Upstream {

@@ -3,6 +3,7 @@ import type { Balancer } from '@meshway/balancing';
 import { HTTP_METHODS, type HttpMethod } from '@meshway/discovery';
 import { GatewayError } from '../gateway.errors.js';
 import type { CompiledChain } from '../chain/chain.compiler.js';
+import type { CorsPolicy } from './cors.policy.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { RouteSpec } from './route.definition.js';
 
@@ -15,6 +16,8 @@ export interface Route {
   readonly balancer: Balancer;
   /** The route's steps and forwarder, compiled once when the table is built. */
   readonly chain: CompiledChain;
+  /** The route's CORS rules (preflights are answered from them, before the chain); undefined: none. */
+  readonly cors: CorsPolicy | undefined;
 }
 
 export interface RouteMatch {
@@ -65,6 +68,12 @@ export class RouteTable {
         onShadowed(route, method, (error as Error).message);
       }
     }
+  }
+
+  /** The route for `method` on `path`, or undefined (no error: for lookups such as CORS preflights). */
+  find(method: string, host: string | undefined, path: string): Route | undefined {
+    const found = this.router.find(method as HttpMethod, path, host === undefined ? undefined : { host });
+    return found ? (found.store as Route) : undefined;
   }
 
   /** Finds the route for a request, or throws 405 (path known, method not) / 404. */

@@ -1,6 +1,7 @@
 import type { BalancerName } from '@meshway/balancing';
 import type { HttpMethod, Transport } from '@meshway/discovery';
 import type { ConfigSourceName } from '../live-config/config.source.js';
+import type { CorsSettings } from './cors.policy.js';
 import type { HashOn } from './hash-key.js';
 
 /** Where a route came from: configured (KV, file, inline — in that precedence) routes win over announced ones on the same method, host and path. */
@@ -37,6 +38,8 @@ export interface RouteSpec extends RouteDefaults {
   readonly hashOn: HashOn | undefined;
   /** Semver range of the instances this route reaches (e.g. `^2` for `/v2/...`); undefined: any (or the release's split). */
   readonly version: string | undefined;
+  /** CORS for browsers on other origins (preflights answered by the gateway); undefined: no CORS headers. */
+  readonly cors: CorsSettings | undefined;
   /** Request header whose value (a version or range, e.g. `accept-version: 2`) picks the instances instead. */
   readonly versionHeader: string | undefined;
 }

@@ -21,6 +21,18 @@ const defaultsSchema = z
   .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional() })
   .strict();
 
+const corsSchema = z
+  .object({
+    origins: z.array(z.string().regex(/^(?:\*|https?:\/\/[^\s/]+)$/, { error: (issue) => `expected "*" or an origin like "https://app.example.com", got ${show(issue.input)}` })).min(1),
+    methods: z.array(z.enum(HTTP_METHODS)).optional(),
+    headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/)).optional(),
+    exposeHeaders: z.array(z.string().regex(/^[A-Za-z0-9-]+$/)).optional(),
+    credentials: z.boolean().optional(),
+    maxAgeSec: z.number().int().min(0).max(86_400).optional(),
+  })
+  .strict()
+  .refine((cors) => !(cors.credentials === true && cors.origins.includes('*')), { error: 'credentials cannot be allowed for any origin ("*"): name the origins', path: ['credentials'] });
+
 const routeSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: (issue) => `expected a name of letters, digits, ".", "_" or "-" (at most 100), got ${show(issue.input)}` }).optional(),
@@ -34,6 +46,7 @@ const routeSchema = z
     balancer: z.enum(BALANCER_NAMES).optional(),
     hashOn: z.string().optional(),
     version: z.string().refine((value) => validRange(value) !== null, { error: (issue) => `expected a semver version or range such as "^2" or "2.1.x", got ${show(issue.input)}` }).optional(),
+    cors: corsSchema.optional(),
     versionHeader: z.string().regex(/^[A-Za-z0-9-]+$/, { error: (issue) => `expected a header name, got ${show(issue.input)}` }).optional(),
     timeoutMs: positiveInt.optional(),
     bodyLimitBytes: positiveInt.optional(),
@@ -91,6 +104,7 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
     hashOn: route.hashOn === undefined ? undefined : parseHashOn(route.hashOn),
     version: route.version,
     versionHeader: route.versionHeader?.toLowerCase(),
+    cors: route.cors,
     balancer: route.balancer ?? defaults.balancer,
     timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
     bodyLimitBytes: route.bodyLimitBytes ?? defaults.bodyLimitBytes,
