@@ -4,6 +4,7 @@ import { MemoryKv, type DiscoverySource, type KeyValueStore } from '@meshway/dis
 import { GatewayConfigError } from './gateway.errors.js';
 import { silentLogger, type GatewayLogger } from './gateway.logger.js';
 import type { RouteDefaults } from './routing/route.definition.js';
+import type { UpstreamTlsOptions } from './upstream/upstream-tls.js';
 
 /** Options of {@link startGateway}; everything but `discovery` has a default. */
 export interface GatewayOptions {
@@ -41,6 +42,11 @@ export interface GatewayOptions {
    * when its files change; `redirectHttp` makes the plain port answer 308 to HTTPS.
    */
   readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly port?: number; readonly redirectHttp?: boolean };
+  /**
+   * TLS towards upstream services (mTLS inside the mesh): a default identity and/or one per service — the CA their
+   * certificates chain to and the client certificate to present. Instances of such services are reached over HTTPS.
+   */
+  readonly upstreamTls?: UpstreamTlsOptions;
   /** Route settings used when a route (announced ones always) leaves them out. */
   readonly defaults?: Partial<RouteDefaults>;
   /** Longest wait for in-flight requests on shutdown, ms. Default 10,000. */
@@ -133,6 +139,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
       redirectHttp: options.tls.redirectHttp ?? false,
     },
     kv: options.kv ?? new MemoryKv(),
+    upstreamTls: options.upstreamTls ?? {},
     nats: servers === undefined ? undefined : { servers, required: options.nats?.required ?? true },
     defaults: routeDefaults(options.defaults),
     drainTimeoutMs: integer('drainTimeoutMs', options.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs, 0, 3_600_000),

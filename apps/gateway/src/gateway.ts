@@ -18,6 +18,7 @@ import { ConfigSources } from './live-config/config.sources.js';
 import { DynamicConfig } from './live-config/dynamic-config.js';
 import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
 import { ReleaseTable } from './releases/release.table.js';
+import { UpstreamTlsSet } from './upstream/upstream-tls.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
 
 /**
@@ -39,6 +40,7 @@ export class Gateway {
   private draining = false;
   private address: { readonly http: AddressInfo; readonly https: AddressInfo | undefined } | undefined;
   private readonly tls: ReloadingTls | undefined;
+  private readonly upstreamTls: UpstreamTlsSet;
   private tlsContext: SecureContextOptions | undefined;
 
   constructor(
@@ -47,6 +49,9 @@ export class Gateway {
   ) {
     const { clock, random, logger } = options;
     this.pools = new PoolRegistry({ connections: options.upstreamConnections, connectTimeoutMs: options.connectTimeoutMs, keepAliveTimeoutMs: POOL_DEFAULTS.keepAliveTimeoutMs });
+    this.upstreamTls = new UpstreamTlsSet(options.upstreamTls, { clock, logger, onChange: () => {
+      this.catalog.refreshUpstreams();
+    } });
     this.releases = new ReleaseTable({ kv: options.kv, clock, logger, metrics: this.metrics });
     this.catalog = new RouteCatalog({
       discovery: options.discovery,
@@ -59,6 +64,7 @@ export class Gateway {
       random,
       terminals: { nats: () => nats },
       releases: this.releases,
+      upstreamTls: (service) => this.upstreamTls.for(service),
     });
     this.live = new LiveConfig({ defaults: options.defaults, clock, logger, onRoutes: (routes) => { this.catalog.setConfiguredRoutes(routes); } });
     this.dynamicConfig = new DynamicConfig(options.kv, options.defaults);
@@ -94,6 +100,7 @@ export class Gateway {
 
   /** Reads the configured routes as they are now (inline, routes file); a bad file fails here, naming the field. */
   async loadConfig(): Promise<void> {
+    await this.upstreamTls.start();
     await this.sources.load();
     if (this.tls) {
       try {
@@ -155,6 +162,7 @@ export class Gateway {
   async close(): Promise<void> {
     this.sources.stop();
     this.tls?.stop();
+    this.upstreamTls.stop();
     this.catalog.stop();
     await this.pools.close();
     if (this.nats && !this.nats.isClosed()) await this.nats.close();

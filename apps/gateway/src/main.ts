@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsulDiscovery, ConsulKv, MemoryKv, StaticDiscovery, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { createLogger } from '@meshway/logging';
 import { detectTransport } from '@meshway/transport';
-import { loadGatewayConfig, tlsOf, type GatewayConfig } from './config/gateway.config.js';
+import { loadGatewayConfig, tlsOf, upstreamTlsOf, type GatewayConfig } from './config/gateway.config.js';
 import { parseStaticUpstreams } from './config/static-upstreams.parser.js';
 import type { GatewayLogger } from './gateway.logger.js';
 import { startGateway } from './start-gateway.js';
@@ -17,6 +17,7 @@ function registryFor(config: GatewayConfig, logger: GatewayLogger): { discovery:
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const tls = tlsOf(config);
+  const upstreamTls = upstreamTlsOf(config);
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   // MESHWAY_TRANSPORT=auto: NATS where it answers, else HTTP only (NATS routes then answer 503 MESHWAY_NATS_UNAVAILABLE).
   const transport = await detectTransport({ mode: config.MESHWAY_TRANSPORT, natsServers: config.NATS_URL });
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     adminHost: config.GATEWAY_ADMIN_HOST,
     ...(config.GATEWAY_ADMIN_TOKEN ? { adminToken: config.GATEWAY_ADMIN_TOKEN } : {}),
     ...(tls ? { tls } : {}),
+    ...(upstreamTls ? { upstreamTls: { default: upstreamTls } } : {}),
     ...(config.GATEWAY_ROUTES_FILE ? { routesFile: config.GATEWAY_ROUTES_FILE } : {}),
     ...(transport.transport === 'http' ? {} : { nats: { servers: config.NATS_URL, required: config.MESHWAY_TRANSPORT === 'nats' } }),
     defaults: { timeoutMs: config.GATEWAY_DEFAULT_TIMEOUT_MS, bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES },

@@ -10,7 +10,7 @@ const entry = (id: string, service: Record<string, unknown>, node: Record<string
 describe('toInstances', () => {
   it('reads id, address, port, tags and meta-derived fields, sorted by id', () => {
     const instances = toInstances([
-      entry('users-b', { Address: '10.0.0.2', Tags: ['blue'], Meta: { 'meshway-transport': 'nats', 'meshway-weight': '5', 'meshway-version': 'v2' } }),
+      entry('users-b', { Address: '10.0.0.2', Tags: ['blue'], Meta: { 'meshway-transport': 'nats', 'meshway-weight': '5', 'meshway-version': 'v2', 'meshway-service-version': '2.1.0', 'meshway-scheme': 'https' } }),
       entry('users-a', { Address: '10.0.0.1' }),
     ]);
     expect(instances.map((i) => i.id)).toEqual(['users-a', 'users-b']);
@@ -20,9 +20,11 @@ describe('toInstances', () => {
       address: '10.0.0.2',
       port: 3001,
       tags: ['blue'],
-      meta: { 'meshway-transport': 'nats', 'meshway-weight': '5', 'meshway-version': 'v2' },
+      meta: { 'meshway-transport': 'nats', 'meshway-weight': '5', 'meshway-version': 'v2', 'meshway-service-version': '2.1.0', 'meshway-scheme': 'https' },
       transport: 'nats',
       version: 'v2',
+      serviceVersion: '2.1.0',
+      scheme: 'https',
       weight: 5,
     });
   });

@@ -34,6 +34,7 @@ export function createInstance(fields: InstanceFields): ServiceInstance {
     transport: transportOf(meta),
     version: meta[META.version],
     serviceVersion: meta[META.serviceVersion],
+    scheme: meta[META.scheme] === 'https' ? 'https' : 'http',
     weight: weightOf(meta),
   };
 }

@@ -20,6 +20,8 @@ export interface ServiceInstance {
   readonly version: string | undefined;
   /** From meta `meshway-service-version` (the package version, semver, e.g. `1.4.0`): what versioned routes and releases select on. */
   readonly serviceVersion: string | undefined;
+  /** From meta `meshway-scheme`: `https` when the instance's listener speaks TLS; `http` when absent. */
+  readonly scheme: 'http' | 'https';
   /** From meta `meshway-weight` (canary / weighted balancing); 100 when absent. Integer ≥ 0. */
   readonly weight: number;
 }

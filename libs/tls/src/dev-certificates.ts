@@ -1,13 +1,18 @@
 import { generate } from 'selfsigned';
-import type { TlsMaterial } from './tls-files.js';
+/** A certificate with its key, and the CA that signed it (to verify the other side with). */
+export interface DevIdentity {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
+}
 
 /** A throwaway certificate authority and the identities it signed: for tests and local development, never production. */
 export interface DevCertificates {
   readonly ca: { readonly cert: string; readonly key: string };
   /** Server identity for `hosts` (DNS names and IPs in its subjectAltName), with the CA as `ca`. */
-  readonly server: TlsMaterial;
+  readonly server: DevIdentity;
   /** Client identities by common name (for mTLS), each with the CA as `ca`. */
-  readonly clients: Readonly<Record<string, TlsMaterial>>;
+  readonly clients: Readonly<Record<string, DevIdentity>>;
 }
 
 export interface DevCertificateOptions {
@@ -44,7 +49,7 @@ export async function createDevCertificates(options: DevCertificateOptions = {})
       { name: 'subjectAltName', altNames: hosts.map((host) => (IP.test(host) ? { type: 7 as const, ip: host } : { type: 2 as const, value: host })) },
     ],
   });
-  const clients: Record<string, TlsMaterial> = {};
+  const clients: Record<string, DevIdentity> = {};
   for (const name of options.clients ?? []) {
     const client = await generate([{ name: 'commonName', value: name }], {
       ...base,

@@ -19,18 +19,25 @@ export interface ReloadingTlsOptions {
  */
 export class ReloadingTls {
   private watchers: FileWatcher[] = [];
+  private current: TlsMaterial | undefined;
 
   constructor(private readonly options: ReloadingTlsOptions) {}
 
   /** Loads the identity now (throws MESHWAY_TLS_INVALID_FILES when unusable) and starts watching its files. */
   async start(): Promise<SecureContextOptions> {
     const material = await loadTlsFiles(this.options.files);
+    this.current = material;
     const { certFile, keyFile, caFile } = this.options.files;
-    this.watchers = [certFile, keyFile, ...(caFile === undefined ? [] : [caFile])].map(
+    this.watchers = [certFile, keyFile, caFile].filter((file) => file !== undefined).map(
       (file) => new FileWatcher(file, { onChange: () => void this.reload(), onError: this.options.onError, ...(this.options.clock ? { clock: this.options.clock } : {}) }),
     );
     await Promise.all(this.watchers.map((watcher) => watcher.start()));
     return checkMaterial(material, this.options.files);
+  }
+
+  /** The identity in force (the PEM texts), e.g. for a client's connect options; loads it when not started yet. */
+  async material(): Promise<TlsMaterial> {
+    return this.current ?? loadTlsFiles(this.options.files);
   }
 
   stop(): void {
@@ -40,7 +47,9 @@ export class ReloadingTls {
   private async reload(): Promise<void> {
     try {
       const material = await loadTlsFiles(this.options.files);
-      this.options.onReload(checkMaterial(material, this.options.files), material);
+      const context = checkMaterial(material, this.options.files);
+      this.current = material;
+      this.options.onReload(context, material);
     } catch (error) {
       this.options.onError(error);
     }

@@ -39,7 +39,7 @@ export class HttpCaller implements TransportCaller {
   }
 
   async release(live: readonly ServiceInstance[]): Promise<void> {
-    await this.pools.retain(new Set(live.filter((instance) => instance.transport === 'http').map(originOf)));
+    await this.pools.retain(new Set(live.filter((instance) => instance.transport === 'http').map((instance) => originOf(instance))));
   }
 
   close(): Promise<void> {

@@ -17,6 +17,10 @@ export const gatewaySchema = platformSchema
     GATEWAY_TLS_PORT: fields.port(8443),
     /** With TLS on: the plain port answers 308 to HTTPS instead of serving. */
     GATEWAY_TLS_REDIRECT: fields.bool(false),
+    /** mTLS towards services: the CA their certificates chain to, and the client certificate + key the gateway presents. */
+    GATEWAY_UPSTREAM_CA_FILE: fields.optionalText(),
+    GATEWAY_UPSTREAM_CERT_FILE: fields.optionalText(),
+    GATEWAY_UPSTREAM_KEY_FILE: fields.optionalText(),
     /** YAML or JSON routes file; routes services announce in the registry need none. */
     GATEWAY_ROUTES_FILE: fields.optionalText(),
     /** Longest wait for in-flight requests on SIGTERM, ms. */
@@ -46,4 +50,11 @@ export function tlsOf(config: GatewayConfig): { certFile: string; keyFile: strin
 /** Reads and validates the gateway's settings; throws one ConfigError listing every bad value. */
 export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>> = process.env): GatewayConfig {
   return loadConfig(gatewaySchema, { env });
+}
+
+/** The default upstream TLS identity from the environment, when any of its files is given. */
+export function upstreamTlsOf(config: GatewayConfig): { caFile?: string; certFile?: string; keyFile?: string } | undefined {
+  const { GATEWAY_UPSTREAM_CA_FILE: caFile, GATEWAY_UPSTREAM_CERT_FILE: certFile, GATEWAY_UPSTREAM_KEY_FILE: keyFile } = config;
+  if (!caFile && !certFile && !keyFile) return undefined;
+  return { ...(caFile ? { caFile } : {}), ...(certFile ? { certFile } : {}), ...(keyFile ? { keyFile } : {}) };
 }

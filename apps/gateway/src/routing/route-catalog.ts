@@ -1,7 +1,7 @@
 import type { Balancer, BalancerName } from '@meshway/balancing';
 import type { Clock, Random } from '@meshway/clock';
 import type { DiscoverySnapshot, DiscoverySource, Unsubscribe } from '@meshway/discovery';
-import type { PoolRegistry } from '@meshway/transport';
+import type { PoolRegistry, UpstreamTls } from '@meshway/transport';
 import { buildRouteChain, type TerminalDeps } from '../chain/route-steps.js';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
@@ -25,6 +25,8 @@ export interface RouteCatalogDeps {
   readonly random: Random;
   readonly terminals: TerminalDeps;
   readonly releases: ReleaseTable;
+  /** The TLS identity to reach a service with (mTLS), if any. */
+  readonly upstreamTls: (service: string) => UpstreamTls | undefined;
 }
 
 /**
@@ -173,6 +175,12 @@ export class RouteCatalog {
   }
 
   private newUpstream(service: string): Upstream {
-    return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock));
+    return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock), () => this.deps.upstreamTls(service));
+  }
+
+  /** A TLS identity was reloaded: every upstream reconnects with it (new pools; old ones finish their requests). */
+  refreshUpstreams(): void {
+    for (const upstream of this.upstreams.values()) upstream.refresh();
+    this.retainPools();
   }
 }

@@ -1,7 +1,7 @@
 import type { Pool } from 'undici';
 import type { ServiceInstance } from '@meshway/discovery';
 import { satisfies } from 'semver';
-import { authorityOf, originOf, type FailureKind, type PoolRegistry } from '@meshway/transport';
+import { authorityOf, originOf, poolKey, type FailureKind, type PoolRegistry, type UpstreamTls } from '@meshway/transport';
 import type { OutlierEjector } from './outlier.ejector.js';
 
 /** Where an HTTP request to one instance goes. */
@@ -13,6 +13,9 @@ export interface HttpTarget {
 }
 
 const MAX_CACHED_RANGES = 64;
+
+/** An instance that speaks TLS while the gateway has no identity for its service: verified against Node's public CAs. */
+const PUBLIC_CAS: UpstreamTls = { version: 'public' };
 
 /** The healthy instances of one service, as discovery last reported them, with their connection pools. */
 export class Upstream {
@@ -27,6 +30,8 @@ export class Upstream {
     readonly service: string,
     private readonly pools: PoolRegistry,
     private readonly ejector: OutlierEjector,
+    /** The TLS identity to reach this service with, when the gateway has one (mTLS); read on every update. */
+    private readonly tls: () => UpstreamTls | undefined = () => undefined,
   ) {}
 
   get instances(): readonly ServiceInstance[] {
@@ -69,25 +74,37 @@ export class Upstream {
     return this.ejector.ejectedIds();
   }
 
-  /** Origins this upstream's HTTP instances use (to know which pools may close). */
+  /** Pool keys this upstream's HTTP instances use (to know which pools may close). */
   get originsInUse(): ReadonlySet<string> {
     return this.origins;
   }
 
+  /**
+   * New instances from discovery. An instance is reached over TLS when it says so (meta `meshway-scheme: https`) or the
+   * gateway has a TLS identity for the service; the identity (CA, client certificate) then goes with every connection.
+   */
   update(instances: readonly ServiceInstance[]): void {
     const targets = new Map<ServiceInstance, HttpTarget>();
     const origins = new Set<string>();
+    const tls = this.tls();
     for (const instance of instances) {
       if (instance.transport !== 'http') continue;
-      const origin = originOf(instance);
-      origins.add(origin);
-      targets.set(instance, { instance, pool: this.pools.get(origin), authority: authorityOf(instance) });
+      const secure = instance.scheme === 'https' || tls !== undefined;
+      const origin = originOf(instance, secure ? 'https' : 'http');
+      const identity = secure ? (tls ?? PUBLIC_CAS) : undefined;
+      origins.add(poolKey(origin, identity));
+      targets.set(instance, { instance, pool: this.pools.get(origin, identity), authority: authorityOf(instance) });
     }
     this.current = instances;
     this.http = instances.filter((instance) => instance.transport === 'http');
     this.targets = targets;
     this.origins = origins;
     this.byRange = new Map();
+  }
+
+  /** Rebuilds the targets with the current TLS identity (it was reloaded). */
+  refresh(): void {
+    this.update(this.current);
   }
 
   target(instance: ServiceInstance): HttpTarget | undefined {

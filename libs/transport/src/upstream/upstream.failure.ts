@@ -22,6 +22,18 @@ const KIND_BY_CODE: Readonly<Record<string, FailureKind>> = {
   EAI_AGAIN: 'connect',
   EADDRNOTAVAIL: 'connect',
   UND_ERR_CONNECT_TIMEOUT: 'connect',
+  // TLS handshakes that fail never carry the request: the instance is unusable to this caller (wrong CA, no client certificate).
+  EPROTO: 'connect',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'connect',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'connect',
+  SELF_SIGNED_CERT_IN_CHAIN: 'connect',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'connect',
+  CERT_HAS_EXPIRED: 'connect',
+  CERT_SIGNATURE_FAILURE: 'connect',
+  CERT_UNTRUSTED: 'connect',
+  CERT_REJECTED: 'connect',
+  CERT_NOT_YET_VALID: 'connect',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'connect',
   ECONNRESET: 'reset',
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'reset',
@@ -34,7 +46,8 @@ const KIND_BY_CODE: Readonly<Record<string, FailureKind>> = {
 
 /** The failure kind of a network error code, or undefined when the code says nothing about the instance. */
 export function failureKindOf(code: unknown): FailureKind | undefined {
-  return typeof code === 'string' ? KIND_BY_CODE[code] : undefined;
+  if (typeof code !== 'string') return undefined;
+  return KIND_BY_CODE[code] ?? (code.startsWith('ERR_SSL_') ? 'connect' : undefined);
 }
 
 /**
