@@ -47,6 +47,8 @@ export interface GatewayOptions {
    * certificates chain to and the client certificate to present. Instances of such services are reached over HTTPS.
    */
   readonly upstreamTls?: UpstreamTlsOptions;
+  /** Serve the merged API document at `/openapi.json` and Swagger UI at `/docs` on the public port. Default true. */
+  readonly docs?: boolean;
   /** Route settings used when a route (announced ones always) leaves them out. */
   readonly defaults?: Partial<RouteDefaults>;
   /** Longest wait for in-flight requests on shutdown, ms. Default 10,000. */
@@ -140,6 +142,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     },
     kv: options.kv ?? new MemoryKv(),
     upstreamTls: options.upstreamTls ?? {},
+    docs: options.docs ?? true,
     nats: servers === undefined ? undefined : { servers, required: options.nats?.required ?? true },
     defaults: routeDefaults(options.defaults),
     drainTimeoutMs: integer('drainTimeoutMs', options.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs, 0, 3_600_000),

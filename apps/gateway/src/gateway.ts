@@ -19,6 +19,8 @@ import { DynamicConfig } from './live-config/dynamic-config.js';
 import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
 import { ReleaseTable } from './releases/release.table.js';
 import { UpstreamTlsSet } from './upstream/upstream-tls.js';
+import { docsHandler } from './openapi/docs.page.js';
+import { OpenApiAggregator } from './openapi/openapi.aggregator.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
 
 /**
@@ -41,6 +43,8 @@ export class Gateway {
   private address: { readonly http: AddressInfo; readonly https: AddressInfo | undefined } | undefined;
   private readonly tls: ReloadingTls | undefined;
   private readonly upstreamTls: UpstreamTlsSet;
+  /** One OpenAPI document of every routed service (`/openapi.json`, `/docs`). */
+  readonly openapi: OpenApiAggregator;
   private tlsContext: SecureContextOptions | undefined;
 
   constructor(
@@ -72,7 +76,8 @@ export class Gateway {
       this.releases.update(entries);
     } });
     const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
-    const handler = new RequestHandler({ catalog: this.catalog, clock, context });
+    this.openapi = new OpenApiAggregator({ routes: () => this.routes(), instances: (service) => this.catalog.upstream(service)?.instances ?? [], clock });
+    const handler = new RequestHandler({ catalog: this.catalog, clock, context, ...(options.docs ? { builtins: docsHandler(this.openapi) } : {}) });
     const tls = options.tls;
     this.tls = tls && new ReloadingTls({
       files: { certFile: tls.certFile, keyFile: tls.keyFile },

@@ -18,6 +18,8 @@ export interface RequestHandlerDeps {
   readonly catalog: RouteCatalog;
   readonly clock: Clock;
   readonly context: ExchangeContext;
+  /** Paths the gateway answers itself before any route (the API docs); true when it did. */
+  readonly builtins?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export class RequestHandler {
     if (ex.headers.duplicateHost) throw new GatewayError('MESHWAY_BAD_REQUEST', 'More than one Host header.');
     if (ex.headers.host === undefined && ex.req.httpVersion === '1.1') throw new GatewayError('MESHWAY_BAD_REQUEST', 'An HTTP/1.1 request needs a Host header.');
     const target = parseRequestTarget(ex.req.url);
+    if (this.deps.builtins?.(ex.req, ex.res, target.path)) return;
     const host = hostnameOf(ex.headers.host);
     if (ex.req.method === 'OPTIONS' && ex.headers.origin !== undefined && ex.headers.corsMethod !== undefined && this.preflight(ex, host, target.path)) return;
     const { route, params } = this.deps.catalog.table.match(ex.req.method ?? 'GET', host, target.path);
