@@ -5,6 +5,7 @@ import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ADMIN_TOKEN } from './admin/admin.tokens.js';
 import { ConfigController } from './admin/config.controller.js';
+import { InstancesController } from './admin/instances.controller.js';
 import { ReleasesController } from './admin/releases.controller.js';
 import { Gateway } from './gateway.js';
 
@@ -32,7 +33,7 @@ export class GatewayModule {
   static register(gateway: Gateway, adminToken: string | undefined): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [AdminController, ConfigController, ReleasesController],
+      controllers: [AdminController, ConfigController, ReleasesController, InstancesController],
       providers: [
         { provide: Gateway, useValue: gateway },
         { provide: ADMIN_TOKEN, useValue: adminToken },

@@ -19,9 +19,22 @@ import { DynamicConfig } from './live-config/dynamic-config.js';
 import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
 import { ReleaseTable } from './releases/release.table.js';
 import { UpstreamTlsSet } from './upstream/upstream-tls.js';
+import { DrainedInstances } from './upstream/drained.instances.js';
 import { docsHandler } from './openapi/docs.page.js';
 import { OpenApiAggregator } from './openapi/openapi.aggregator.js';
 import { describeRoutes, type RouteView } from './routing/route.view.js';
+
+/** An upstream instance as the admin API shows it. */
+export interface InstanceView {
+  readonly id: string;
+  readonly service: string;
+  readonly address: string;
+  readonly port: number;
+  readonly transport: string;
+  readonly version: string | null;
+  readonly drained: boolean;
+  readonly ejected: boolean;
+}
 
 /**
  * The gateway's parts, wired: route catalog (file + announced routes over discovery), forwarders,
@@ -43,6 +56,8 @@ export class Gateway {
   private address: { readonly http: AddressInfo; readonly https: AddressInfo | undefined } | undefined;
   private readonly tls: ReloadingTls | undefined;
   private readonly upstreamTls: UpstreamTlsSet;
+  /** Instances an operator drained (KV, shared by replicas). */
+  readonly drained: DrainedInstances;
   /** One OpenAPI document of every routed service (`/openapi.json`, `/docs`). */
   readonly openapi: OpenApiAggregator;
   private tlsContext: SecureContextOptions | undefined;
@@ -56,6 +71,7 @@ export class Gateway {
     this.upstreamTls = new UpstreamTlsSet(options.upstreamTls, { clock, logger, onChange: () => {
       this.catalog.refreshUpstreams();
     } });
+    this.drained = new DrainedInstances(options.kv, clock, () => undefined);
     this.releases = new ReleaseTable({ kv: options.kv, clock, logger, metrics: this.metrics });
     this.catalog = new RouteCatalog({
       discovery: options.discovery,
@@ -69,11 +85,13 @@ export class Gateway {
       terminals: { nats: () => nats },
       releases: this.releases,
       upstreamTls: (service) => this.upstreamTls.for(service),
+      drained: this.drained,
     });
     this.live = new LiveConfig({ defaults: options.defaults, clock, logger, onRoutes: (routes) => { this.catalog.setConfiguredRoutes(routes); } });
     this.dynamicConfig = new DynamicConfig(options.kv, options.defaults);
     this.sources = new ConfigSources({ routesFile: options.routesFile, inlineRoutes: options.routes, kv: options.kv, clock, live: this.live, onKvEntries: (entries) => {
       this.releases.update(entries);
+      this.drained.update(entries);
     } });
     const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
     this.openapi = new OpenApiAggregator({ routes: () => this.routes(), instances: (service) => this.catalog.upstream(service)?.instances ?? [], clock });
@@ -148,6 +166,17 @@ export class Gateway {
   /** The live routing table with each route's healthy instances. */
   routes(): RouteView[] {
     return describeRoutes(this.catalog.table.routes);
+  }
+
+  /** Every instance discovery reports, with whether it is drained or ejected. */
+  instances(): InstanceView[] {
+    return this.catalog.allUpstreams().flatMap((upstream) => {
+      const ejected = new Set(upstream.ejectedIds);
+      return upstream.instances.map((i) => ({
+        id: i.id, service: i.service, address: i.address, port: i.port, transport: i.transport, version: i.serviceVersion ?? null,
+        drained: this.drained.has(i.id), ejected: ejected.has(i.id),
+      }));
+    });
   }
 
   /** Each configuration source, the version in force and the last rejected one. */

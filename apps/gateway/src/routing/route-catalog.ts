@@ -6,6 +6,7 @@ import { buildRouteChain, type TerminalDeps } from '../chain/route-steps.js';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
 import type { ReleaseTable } from '../releases/release.table.js';
+import type { DrainedInstances } from '../upstream/drained.instances.js';
 import { OutlierEjector } from '../upstream/outlier.ejector.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
@@ -27,6 +28,7 @@ export interface RouteCatalogDeps {
   readonly releases: ReleaseTable;
   /** The TLS identity to reach a service with (mTLS), if any. */
   readonly upstreamTls: (service: string) => UpstreamTls | undefined;
+  readonly drained: DrainedInstances;
 }
 
 /**
@@ -58,6 +60,11 @@ export class RouteCatalog {
   /** Upstreams by service name (for the admin API). */
   upstream(service: string): Upstream | undefined {
     return this.upstreams.get(service);
+  }
+
+  /** Every upstream the gateway knows (for the admin API). */
+  allUpstreams(): Upstream[] {
+    return [...this.upstreams.values()];
   }
 
   start(): void {
@@ -175,7 +182,7 @@ export class RouteCatalog {
   }
 
   private newUpstream(service: string): Upstream {
-    return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock), () => this.deps.upstreamTls(service));
+    return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock), () => this.deps.upstreamTls(service), this.deps.drained);
   }
 
   /** A TLS identity was reloaded: every upstream reconnects with it (new pools; old ones finish their requests). */

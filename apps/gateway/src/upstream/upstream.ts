@@ -32,15 +32,17 @@ export class Upstream {
     private readonly ejector: OutlierEjector,
     /** The TLS identity to reach this service with, when the gateway has one (mTLS); read on every update. */
     private readonly tls: () => UpstreamTls | undefined = () => undefined,
+    /** Instances an operator drained: they get no new request. */
+    private readonly drained: { filter(instances: readonly ServiceInstance[]): readonly ServiceInstance[] } = { filter: (instances) => instances },
   ) {}
 
   get instances(): readonly ServiceInstance[] {
     return this.current;
   }
 
-  /** The instances reached over HTTP that are not ejected (the balancer's choices for an HTTP route). */
+  /** The instances reached over HTTP that are neither drained nor ejected (the balancer's choices for an HTTP route). */
   get httpInstances(): readonly ServiceInstance[] {
-    return this.ejector.filter(this.http);
+    return this.ejector.filter(this.drained.filter(this.http));
   }
 
   /** The not-ejected HTTP instances whose service version satisfies `range` (prereleases included: a canary may be one). */
@@ -51,7 +53,7 @@ export class Upstream {
       // Ranges come from request headers too: remember only a bounded number of them.
       if (this.byRange.size < MAX_CACHED_RANGES) this.byRange.set(range, matching);
     }
-    return this.ejector.filter(matching);
+    return this.ejector.filter(this.drained.filter(matching));
   }
 
   /** The distinct service versions the HTTP instances run (for a "no such version" answer). */
