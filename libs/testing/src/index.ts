@@ -1,6 +1,6 @@
 export { FakeClock } from './fake-clock.js';
 export { LogCapture } from './log.capture.js';
-export { freePort } from './free-port.js';
+export { freePort } from '@meshway/process';
 export { startNestApp, type StartNestAppOptions, type StartedNestApp } from './nest-app.starter.js';
 export { spawnProcess, stopAllProcesses, type ManagedProcess, type ProcessOptions, type ProcessExit } from './managed.process.js';
 export { spawnTs, type SpawnTsOptions } from './spawn-ts.js';

@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { OutputLog } from './output.log.js';
-import { groupRunning, signalGroup, trackGroup, untrackGroup, waitForGroupGone } from './process-group.js';
-import { TestingError, TestingErrorCode } from './testing.errors.js';
+import { isMeshwayError } from '@meshway/errors';
+import { ProcessErrorCode, spawnChild, waitFor, type ManagedChild } from '@meshway/process';
+import { trackGroup, untrackGroup, untrackIfGone } from './orphan.guard.js';
+import { asTestingError, TestingError, TestingErrorCode } from './testing.errors.js';
 
 /** How to start a process with {@link spawnProcess}. */
 export interface ProcessOptions {
@@ -25,7 +23,7 @@ export interface ProcessExit {
 export interface ManagedProcess {
   readonly name: string;
   readonly pid: number;
-  /** stdout + stderr so far (interleaved as received). */
+  /** stdout + stderr so far (whole lines in arrival order, then any line still being written). */
   output(): string;
   /** Resolves with the first output line matching `pattern` (already printed or to come). */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
@@ -38,100 +36,68 @@ export interface ManagedProcess {
 
 /** Generous: a cold `spawnTs` start on a busy 2-core CI machine takes seconds. */
 const DEFAULT_WAIT_MS = 30_000;
+/** Tests read whole outputs (`output()`); keep far more than a log tail. */
+const KEEP_LINES = 20_000;
 /** Every process started here that `kill()`/`stopAllProcesses()` has not stopped yet. */
 const started = new Set<ManagedProcess>();
-/** After 'exit', how long to wait for the pipes to drain so the output tail holds the last words. */
-const DRAIN_MS = 250;
 
+/** The test-facing face of a `ManagedChild` from `@meshway/process`: testing's error codes, a pid always set. */
 class ChildProcessHandle implements ManagedProcess {
-  readonly pid: number;
   readonly exited: Promise<ProcessExit>;
-  private readonly log = new OutputLog();
-  private readonly events = new EventEmitter();
-  private exit: ProcessExit | undefined;
 
   constructor(
-    readonly name: string,
-    child: ChildProcess & { pid: number },
+    private readonly child: ManagedChild,
+    readonly pid: number,
   ) {
-    this.pid = child.pid;
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
-        this.log.append(chunk);
-        this.events.emit('output');
-      });
-    }
-    this.exited = this.watchExit(child);
+    this.exited = child.exited.then(({ code, signal }) => ({ code, signal }));
+  }
+
+  get name(): string {
+    return this.child.name;
   }
 
   output(): string {
-    return this.log.text();
+    return this.child.output();
   }
 
-  waitForLine(pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
-    const wanted = `line matching ${String(pattern)}`;
-    return new Promise((resolve, reject) => {
-      const stop = (): void => {
-        clearTimeout(timer);
-        this.events.off('output', check).off('exit', check);
-      };
-      const check = (): void => {
-        const line = this.log.find(pattern);
-        if (line === undefined && !this.exit) return;
-        stop();
-        if (line !== undefined) resolve(line);
-        else reject(this.failure(TestingErrorCode.ProcessExited, `exited before printing a ${wanted}`));
-      };
-      const timer = setTimeout(() => {
-        stop();
-        reject(this.failure(TestingErrorCode.Timeout, `printed no ${wanted} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.events.on('output', check).on('exit', check);
-      check();
-    });
+  async waitForLine(pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    try {
+      return await this.child.waitForLine(pattern, { timeoutMs });
+    } catch (error) {
+      throw asTestingError(error);
+    }
   }
 
   async waitForHttp(url: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     let last = 'no answer yet';
-    while (Date.now() < deadline) {
-      if (this.exit) throw this.failure(TestingErrorCode.ProcessExited, `exited before ${url} answered 2xx (last: ${last})`);
+    const exitedFirst = new AbortController();
+    void this.child.exited.then(() => {
+      exitedFirst.abort(new TestingError(TestingErrorCode.ProcessExited, this.child.explain(`exited before ${url} answered 2xx (last: ${last})`)));
+    });
+    const answers = async (signal: AbortSignal): Promise<boolean> => {
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1, Math.min(2_000, deadline - Date.now()))) });
+        const response = await fetch(url, { signal });
         await response.body?.cancel();
-        if (response.ok) return;
+        if (response.ok) return true;
         last = `HTTP ${response.status}`;
       } catch (error) {
         last = describeFetchError(error);
       }
-      await Promise.race([sleep(50), this.exited]);
+      return false;
+    };
+    try {
+      await waitFor(answers, { timeoutMs, intervalMs: 50, attemptTimeoutMs: 2_000, signal: exitedFirst.signal });
+    } catch (error) {
+      if (!isMeshwayError(error, ProcessErrorCode.Timeout)) throw error;
+      throw new TestingError(TestingErrorCode.Timeout, this.child.explain(`${url} did not answer 2xx within ${timeoutMs} ms (last: ${last})`));
     }
-    throw this.failure(TestingErrorCode.Timeout, `${url} did not answer 2xx within ${timeoutMs} ms (last: ${last})`);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5_000): Promise<void> {
-    if (signalGroup(this.pid, signal) && !(await waitForGroupGone(this.pid, graceMs))) {
-      signalGroup(this.pid, 'SIGKILL');
-      await waitForGroupGone(this.pid, 2_000);
-    }
+    await this.child.kill({ signal, graceMs, killWaitMs: 2_000 });
     untrackGroup(this.pid);
     started.delete(this);
     await this.exited;
-  }
-
-  private async watchExit(child: ChildProcess): Promise<ProcessExit> {
-    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    // A grandchild may hold the pipes open; don't wait for 'close' longer than it takes to drain.
-    await Promise.race([once(child, 'close'), sleep(DRAIN_MS)]);
-    this.exit = { code, signal };
-    this.events.emit('exit');
-    return this.exit;
-  }
-
-  private failure(code: TestingErrorCode, what: string): TestingError {
-    const status = this.exit ? ` [exit code ${String(this.exit.code)}, signal ${String(this.exit.signal)}]` : '';
-    return new TestingError(code, `${this.name} (pid ${this.pid}) ${what}${status}. Last 30 lines of output:\n${this.log.tail(30)}`);
   }
 }
 
@@ -146,21 +112,23 @@ function describeFetchError(error: unknown): string {
  * captured. Every group is SIGKILLed when this Node process exits; call `kill()` or `stopAllProcesses()` first.
  */
 export function spawnProcess(options: ProcessOptions): ManagedProcess {
-  const child = spawn(options.command, options.args ?? [], {
-    cwd: options.cwd,
+  const child = spawnChild({
+    name: options.name,
+    command: options.command,
+    args: options.args ?? [],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: { ...process.env, ...options.env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    keepLines: KEEP_LINES,
   });
   if (child.pid === undefined) {
-    child.on('error', () => undefined);
     throw new TestingError(TestingErrorCode.SpawnFailed, `${options.name}: could not start ${options.command} (not found or not executable)`);
   }
-  trackGroup(child.pid);
-  const handle = new ChildProcessHandle(options.name, child as ChildProcess & { pid: number });
+  const pid = child.pid;
+  trackGroup(pid);
+  const handle = new ChildProcessHandle(child, pid);
   started.add(handle);
   void handle.exited.then(() => {
-    if (!groupRunning(handle.pid)) untrackGroup(handle.pid);
+    untrackIfGone(pid);
   });
   return handle;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { freePort } from './free-port.js';
+import { freePort } from '@meshway/process';
 import { spawnProcess, type ManagedProcess } from './managed.process.js';
 
 /** A private nats-server for one test file. */

@@ -1,4 +1,5 @@
-import { MeshwayError } from '@meshway/errors';
+import { isMeshwayError, MeshwayError } from '@meshway/errors';
+import { ProcessErrorCode } from '@meshway/process';
 
 /** Stable error codes of `@meshway/testing` helpers. */
 export const TestingErrorCode = {
@@ -14,4 +15,11 @@ export type TestingErrorCode = (typeof TestingErrorCode)[keyof typeof TestingErr
 
 export class TestingError extends MeshwayError<TestingErrorCode> {
   override readonly name = 'TestingError';
+}
+
+/** `@meshway/process` wait errors under this lib's codes (same message); anything else unchanged. */
+export function asTestingError(error: unknown): unknown {
+  if (isMeshwayError(error, ProcessErrorCode.Timeout)) return new TestingError(TestingErrorCode.Timeout, error.message, { cause: error.cause });
+  if (isMeshwayError(error, ProcessErrorCode.Exited)) return new TestingError(TestingErrorCode.ProcessExited, error.message, { cause: error });
+  return error;
 }

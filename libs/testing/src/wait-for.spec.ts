@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { freePort } from './free-port.js';
-import { createServer } from 'node:net';
 import { TestingErrorCode } from './testing.errors.js';
 import { waitFor } from './wait-for.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -32,18 +30,6 @@ describe('waitFor', () => {
       code: TestingErrorCode.Timeout,
       message: 'registry up: not true within 30 ms (last error: connection refused)',
     });
-  });
-});
-
-describe('freePort', () => {
-  it('returns a port that can be bound', async () => {
-    const port = await freePort();
-    expect(port).toBeGreaterThan(0);
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject).listen(port, '127.0.0.1', resolve);
-    });
-    await new Promise((resolve) => server.close(resolve));
   });
 });
 
