@@ -4,7 +4,7 @@ import { classifyNatsError, decodeNestReply, encodeNestRequest, MESH_HEADERS, re
 import type { Exchange, UpstreamAttempt } from '../chain/exchange.js';
 import type { Next, RouteContext } from '../chain/step.js';
 import { GatewayError } from '../gateway.errors.js';
-import { stripResponseHopByHop } from '../proxy/incoming-headers.js';
+import { headerValue, stripResponseHopByHop } from '../proxy/incoming-headers.js';
 import { readBody } from '../proxy/request-body.js';
 import { requestEnvelope } from './request-envelope.js';
 
@@ -18,10 +18,6 @@ function hasBody(ex: Exchange): boolean {
   return ex.headers.chunked || (ex.headers.contentLength !== undefined && ex.headers.contentLength !== '0');
 }
 
-function headerValue(forward: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < forward.length; i += 2) if (forward[i] === name) return forward[i + 1];
-  return undefined;
-}
 
 /** A string body goes out as is when the handler set a non-JSON content type; anything else is JSON. */
 function bodyText(result: ReplyResult, contentType: string): string {

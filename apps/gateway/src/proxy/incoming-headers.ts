@@ -104,3 +104,9 @@ export function hostnameOf(host: string | undefined): string | undefined {
   const colon = host.indexOf(':');
   return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
 }
+
+/** The first value of a forwarded header (`forward` holds lower-case names), or undefined. */
+export function headerValue(forward: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < forward.length; i += 2) if (forward[i] === name) return forward[i + 1];
+  return undefined;
+}

@@ -1,4 +1,5 @@
 import type { Exchange } from '../chain/exchange.js';
+import { headerValue } from '../proxy/incoming-headers.js';
 
 /**
  * What a `consistent-hash` route hashes on (routes file `hashOn`): a request header, a cookie, a path parameter, or
@@ -23,10 +24,6 @@ export function describeHashOn(hashOn: HashOn): string {
   return hashOn.from === 'ip' ? 'ip' : `${hashOn.from}:${hashOn.name}`;
 }
 
-function headerOf(forward: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < forward.length; i += 2) if (forward[i] === name) return forward[i + 1];
-  return undefined;
-}
 
 function cookieOf(cookieHeader: string | undefined, name: string): string | undefined {
   if (cookieHeader === undefined) return undefined;
@@ -40,8 +37,8 @@ function cookieOf(cookieHeader: string | undefined, name: string): string | unde
 /** The request's hash key; a request without the header/cookie/parameter falls back to its client IP. */
 export function hashKeyOf(ex: Exchange, hashOn: HashOn): string {
   let key: string | undefined;
-  if (hashOn.from === 'header') key = headerOf(ex.headers.forward, hashOn.name);
-  else if (hashOn.from === 'cookie') key = cookieOf(headerOf(ex.headers.forward, 'cookie'), hashOn.name);
+  if (hashOn.from === 'header') key = headerValue(ex.headers.forward, hashOn.name);
+  else if (hashOn.from === 'cookie') key = cookieOf(headerValue(ex.headers.forward, 'cookie'), hashOn.name);
   else if (hashOn.from === 'param') key = ex.params[hashOn.name];
   return key ?? ex.req.socket.remoteAddress ?? '';
 }

@@ -1,12 +1,9 @@
 import { validRange } from 'semver';
 import { GatewayError } from '../../gateway.errors.js';
+import { headerValue } from '../../proxy/incoming-headers.js';
 import type { ReleaseArm } from '../../releases/release.state.js';
 import type { RouteContext, Step, StepFactory } from '../step.js';
 
-function headerOf(forward: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < forward.length; i += 2) if (forward[i] === name) return forward[i + 1];
-  return undefined;
-}
 
 /** Which instances may serve this request: the caller's version header, else the route's version, else the release's side. */
 function selectVersion({ spec, upstream, releases }: RouteContext): Step {
@@ -16,7 +13,7 @@ function selectVersion({ spec, upstream, releases }: RouteContext): Step {
     });
   return (ex, next) => {
     let range = spec.version;
-    const asked = spec.versionHeader === undefined ? undefined : headerOf(ex.headers.forward, spec.versionHeader);
+    const asked = spec.versionHeader === undefined ? undefined : headerValue(ex.headers.forward, spec.versionHeader);
     if (asked !== undefined) {
       if (asked.length > 64 || validRange(asked) === null) throw new GatewayError('MESHWAY_BAD_REQUEST', `${spec.versionHeader ?? ''} must be a version or range such as "2" or "^2.1", got ${JSON.stringify(asked.slice(0, 64))}.`);
       range = asked;
