@@ -14,6 +14,8 @@ export interface BannerModel {
   readonly entries: readonly BannerEntry[];
   /** `Transport: NATS at …` or `Transport: HTTP (…)`. */
   readonly transportLine: string;
+  /** `Restarts: …`: what happens when a component exits after ready. */
+  readonly restartLine?: string;
   /** What did not start and why. */
   readonly notes: readonly { readonly name: string; readonly reason: string }[];
   readonly readyMs: number;
@@ -36,6 +38,7 @@ export function formatBanner(model: BannerModel, color = false): string {
     rule,
     ...(rows.length > 0 ? rows : ['   (nothing started)']),
     ` ${model.transportLine}`,
+    ...(model.restartLine === undefined ? [] : [` ${model.restartLine}`]),
     ...model.notes.map((note) => ` ${paint(33, `Not started: ${note.name} (${note.reason})`)}`),
     ` ${paint(32, `Meshway ready in ${Math.round(model.readyMs)} ms`)}  (Ctrl-C stops everything)`,
     rule,

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, spawnProcess, stopAllProcesses, type ManagedProcess } from '@meshway/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_APPS, fixtureEnv, pidsIn } from './fixtures/fixture.apps.js';
-import { processAlive } from './process-group.js';
+import { processAlive } from '@meshway/process';
 
 const BIN = fileURLToPath(new URL('../bin/meshway-dev.mjs', import.meta.url));
 
@@ -30,6 +30,12 @@ function gone(pid: number): boolean {
   }
 }
 
+/** The pids one instance printed: its own and its grandchild's (`fixture <c> ready pid=… grandchild=…`). */
+function pidsOf(output: string, name: string): number[] {
+  const line = new RegExp(`^${name.replace('#', '\\#')} +\\| fixture \\S+ ready pid=(\\d+) port=\\S+ grandchild=(\\d+|-)`, 'm').exec(output);
+  return [line?.[1], line?.[2]].filter((p): p is string => p !== undefined && p !== '-').map(Number);
+}
+
 afterEach(async () => {
   await stopAllProcesses();
 });
@@ -44,7 +50,8 @@ describe('npm start (bin/meshway-dev.mjs)', () => {
     expect(output).toMatch(/^ {3}users#1 {3}http:\/\/127\.0\.0\.1:\d+ +service \(http\)$/m);
     expect(output).toMatch(/^ {3}users#2 {3}http:\/\/127\.0\.0\.1:\d+ +service \(http\)$/m);
     expect(output).toMatch(/^ {13}http:\/\/127\.0\.0\.1:\d+\/routes$/m);
-    expect(output).toMatch(/^ Transport: HTTP \(NATS not reachable at nats:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\)$/m);
+    expect(output).toMatch(/^ Transport: HTTP \(NATS not reachable at nats:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\) — NATS services serve their handlers over HTTP; events are off$/m);
+    expect(output).toMatch(/^ Restarts: a component that exits is restarted after 0\.5 s, doubling to 10 s \(back to 0\.5 s once up 30 s\); 5 exits within 60 s stop everything$/m);
     expect(output).toMatch(/^users#2 {2}\| grandchild pid=\d+$/m);
     const tree = pidsIn(output);
     expect(tree).toHaveLength(5 + 3); // registry, orders, users#1, users#2, gateway + a grandchild per service instance
@@ -81,18 +88,57 @@ describe('npm start (bin/meshway-dev.mjs)', () => {
     for (const pid of pidsIn(output)) expect(processAlive(pid), `pid ${pid} is still running`).toBe(false);
   });
 
-  it('exits 1 when a component dies after ready, naming it and stopping everything else', async () => {
+  it('restarts a component killed with SIGKILL after ready, on the same port, leaving the others untouched', async () => {
+    const dev = await meshwayDev(['--replicas', 'users=2']);
+    await dev.waitForLine(/Meshway ready in/, 25_000);
+    const ready = dev.output();
+    const port = Number(/^users#2 +\| fixture users ready pid=\d+ port=(\d+)/m.exec(ready)?.[1]);
+    const [victim = 0, grandchild = 0] = pidsOf(ready, 'users#2');
+    const others = ['registry', 'orders', 'users#1', 'gateway'].flatMap((name) => pidsOf(ready, name));
+    expect(others.length).toBeGreaterThanOrEqual(4);
+
+    process.kill(victim, 'SIGKILL');
+    const healed = await dev.waitForLine(/users#2 restarted \(attempt 1\) and healthy in \d+ ms/, 15_000);
+    expect(healed).toMatch(/^meshway +\| users#2 restarted \(attempt 1\) and healthy in \d+ ms$/);
+    const output = dev.output();
+    expect(output).toMatch(/^meshway +\| users#2 was killed by SIGKILL: restarting in 500 ms \(attempt 1\)$/m);
+    const after = output.slice(ready.length);
+    expect(after).toMatch(new RegExp(`^users#2 +\\| fixture users ready pid=\\d+ port=${port} `, 'm'));
+    expect(processAlive(grandchild), 'the dead instance\'s grandchild is ended before the restart').toBe(false);
+    for (const pid of others) expect(processAlive(pid), `pid ${pid} of another component`).toBe(true);
+    expect(after).not.toMatch(/fixture (registry|orders|users|gateway) stopping/);
+    expect(after).not.toContain('stopping everything');
+
+    const { code, ms } = await stopWith(dev, 'SIGINT');
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5_000);
+    for (const pid of pidsIn(dev.output())) expect(processAlive(pid), `pid ${pid} is still running`).toBe(false);
+  });
+
+  it('restarts nothing when stopped during a backoff wait, and still exits 0 within 5 s', async () => {
+    const dev = await meshwayDev(['--only', 'registry,users'], { MESHWAY_FIXTURE_DIE: 'users' });
+    await dev.waitForLine(/users exited with code 1: restarting in 1000 ms \(attempt 2\)/, 25_000);
+    const { code, ms } = await stopWith(dev, 'SIGINT');
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5_000);
+    expect(dev.output()).not.toContain('restarted (attempt 2)');
+    for (const pid of pidsIn(dev.output())) expect(processAlive(pid), `pid ${pid} is still running`).toBe(false);
+  });
+
+  it('exits 1 when a component keeps dying after ready (5 exits within 60 s), naming it and stopping everything else', async () => {
     const dev = await meshwayDev(['--only', 'registry,users'], { MESHWAY_FIXTURE_DIE: 'users' });
     const exit = await dev.exited;
     expect(exit.code).toBe(1);
     const output = dev.output();
     expect(output).toContain('Meshway ready in');
+    expect(output.match(/users restarted \(attempt \d\) and healthy in/g)).toHaveLength(4);
+    expect(output).toMatch(/users exited with code 1: 5 exits within 60 s, giving up\n/);
     expect(output).toContain('meshway: users exited with code 1 after start: stopping everything [MESHWAY_DEV_CHILD_DIED]');
     expect(output).toContain('  users | fixture users: simulated crash after ready');
     expect(output).toContain('registry | fixture registry stopping');
     // The dead fixture's grandchild was orphaned to PID 1 before the group SIGTERM ended it; see processAlive.
     for (const pid of pidsIn(output)) expect(processAlive(pid), `pid ${pid} is still running`).toBe(false);
-  });
+  }, 40_000);
 
   it('exits 2 with a clear message for an unknown --only name', async () => {
     const dev = await meshwayDev(['--only', 'registry,billing']);

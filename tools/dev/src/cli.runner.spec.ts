@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DUPLICATE_SIGNAL_MS, runCli, type CliIo } from './cli.runner.js';
 import { FIXTURE_APPS, fixtureEnv, pidsIn } from './fixtures/fixture.apps.js';
-import { processAlive } from './process-group.js';
+import { processAlive } from '@meshway/process';
 
 /** An in-memory terminal: captured stdout/stderr, and signals the test delivers by hand. */
 function fakeIo(env: NodeJS.ProcessEnv = {}) {

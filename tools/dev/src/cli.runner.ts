@@ -3,7 +3,7 @@ import { parseCliArgs, USAGE, type CliArgs } from './args.parser.js';
 import { formatBanner } from './banner.printer.js';
 import { DevError, DevErrorCode } from './dev.errors.js';
 import { shouldColor, type LineSink } from './log.prefixer.js';
-import { describeExit, type ChildExit } from './managed.child.js';
+import { describeExit, type ChildExit } from '@meshway/process';
 import { startPlatform, type PlatformHandle } from './platform.starter.js';
 
 /** What the CLI talks to; `process` in production. */
@@ -42,7 +42,8 @@ export const processIo: CliIo = {
 
 /**
  * `npm start`: parse flags, start the platform, print the banner, run until Ctrl-C (exit 0) or until a
- * component dies (exit 1). Bad flags exit 2. A second Ctrl-C kills everything at once.
+ * component crash-loops (exit 1; one that exits now and then is restarted). Bad flags exit 2. A second
+ * Ctrl-C kills everything at once.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let args: CliArgs;
@@ -107,7 +108,7 @@ async function run(args: CliArgs, io: CliIo, interrupt: AbortSignal, force: Abor
   return runUntilStopped(handle, io, stopSignal);
 }
 
-/** Waits for a stop signal (exit 0) or a component's death (exit 1), then stops everything. */
+/** Waits for a stop signal (exit 0) or a component the restart policy gave up on (exit 1), then stops everything. */
 async function runUntilStopped(handle: PlatformHandle, io: CliIo, stopSignal: Promise<NodeJS.Signals>): Promise<number> {
   const outcome = await Promise.race([handle.unexpectedExit, stopSignal]);
   const stopping = Date.now();

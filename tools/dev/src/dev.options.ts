@@ -4,6 +4,19 @@ import { systemClock, type Clock } from '@meshway/clock';
 import { MAX_REPLICAS } from './args.parser.js';
 import { DevError, DevErrorCode } from './dev.errors.js';
 import { shouldColor, type LineSink } from './log.prefixer.js';
+import type { RestartPolicyOptions } from './restart.policy.js';
+
+/**
+ * After the platform is ready, an instance that exits is restarted after 0.5 s, doubling to 10 s, back to
+ * 0.5 s once it stayed up 30 s; its 5th exit within 60 s stops everything (a crash loop is a bug to read, not to hide).
+ */
+export const RESTART_DEFAULTS: RestartPolicyOptions = {
+  initialDelayMs: 500,
+  maxDelayMs: 10_000,
+  resetAfterMs: 30_000,
+  maxCrashes: 5,
+  crashWindowMs: 60_000,
+};
 
 /** Options of {@link startPlatform}; every one has a default (below, in `resolveDevOptions`). */
 export interface DevOptions {
@@ -29,6 +42,8 @@ export interface DevOptions {
   readonly stopGraceMs?: number;
   /** Pause between health polls, ms. Default 100. */
   readonly healthIntervalMs?: number;
+  /** When instances that exit after ready are restarted, and when a crash loop stops everything. Default {@link RESTART_DEFAULTS}. */
+  readonly restart?: Partial<RestartPolicyOptions>;
   /** Aborting it interrupts the start: everything started is stopped and `MESHWAY_DEV_INTERRUPTED` thrown. */
   readonly signal?: AbortSignal;
   /** Aborting it SIGKILLs every process started so far, at once (a second Ctrl-C while starting). */
@@ -47,6 +62,7 @@ export interface ResolvedDevOptions {
   readonly clock: Clock;
   readonly stopGraceMs: number;
   readonly healthIntervalMs: number;
+  readonly restart: RestartPolicyOptions;
   readonly signal: AbortSignal | undefined;
   readonly forceStop: AbortSignal | undefined;
 }
@@ -73,9 +89,20 @@ export function resolveDevOptions(options: DevOptions = {}): ResolvedDevOptions 
     clock: options.clock ?? systemClock,
     stopGraceMs: integer('stopGraceMs', options.stopGraceMs ?? 4_000, 0, 60_000),
     healthIntervalMs: integer('healthIntervalMs', options.healthIntervalMs ?? 100, 10, 10_000),
+    restart: resolveRestart(options.restart ?? {}),
     signal: options.signal,
     forceStop: options.forceStop,
   };
+}
+
+function resolveRestart(given: Partial<RestartPolicyOptions>): RestartPolicyOptions {
+  const r = { ...RESTART_DEFAULTS, ...given };
+  integer('restart.initialDelayMs', r.initialDelayMs, 1, 600_000);
+  integer('restart.maxDelayMs', r.maxDelayMs, r.initialDelayMs, 600_000);
+  integer('restart.resetAfterMs', r.resetAfterMs, 0, 3_600_000);
+  integer('restart.maxCrashes', r.maxCrashes, 1, 1_000);
+  integer('restart.crashWindowMs', r.crashWindowMs, 1, 3_600_000);
+  return r;
 }
 
 function integer(name: string, value: number, min: number, max: number): number {

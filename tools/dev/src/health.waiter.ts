@@ -1,4 +1,6 @@
 import type { Clock } from '@meshway/clock';
+import { isMeshwayError } from '@meshway/errors';
+import { ProcessErrorCode, waitFor } from '@meshway/process';
 import { DevError, DevErrorCode } from './dev.errors.js';
 
 /** One health request: resolves the HTTP status, rejects on a connection error or when `signal` aborts. */
@@ -24,46 +26,27 @@ export interface HealthWaitOptions {
  * with the last answer or error once `timeoutMs` has passed.
  */
 export async function waitForHealth(url: string, options: HealthWaitOptions): Promise<number> {
-  const { clock, timeoutMs, intervalMs, signal } = options;
+  const { clock, timeoutMs, intervalMs, attemptTimeoutMs, signal } = options;
   const started = clock.monotonic();
-  let last: string;
-  for (;;) {
-    signal?.throwIfAborted();
-    const outcome = await attempt(url, options);
-    if (outcome === true) return clock.monotonic() - started;
-    last = outcome;
-    signal?.throwIfAborted();
-    if (clock.monotonic() - started + intervalMs > timeoutMs) break;
-    await clock.sleep(intervalMs, signal);
-  }
-  const who = options.component === undefined ? '' : `${options.component}: `;
-  throw new DevError(DevErrorCode.HealthTimeout, `${who}${url} did not answer 2xx within ${timeoutMs} ms (last: ${last}).`, {
-    ...(options.component === undefined ? {} : { component: options.component }),
-  });
-}
-
-/** `true` when healthy, else a short description of what came back. */
-async function attempt(url: string, options: HealthWaitOptions): Promise<true | string> {
-  const controller = new AbortController();
-  const timer = options.clock.setTimeout(() => {
-    controller.abort(new Error(`no answer within ${options.attemptTimeoutMs} ms`));
-  }, options.attemptTimeoutMs);
-  const onAbort = (): void => {
-    controller.abort(options.signal?.reason);
+  const healthy = async (attempt: AbortSignal): Promise<true> => {
+    const status = await options.probe(url, attempt);
+    if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
+    return true;
   };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const status = await options.probe(url, controller.signal);
-    return status >= 200 && status < 300 ? true : `HTTP ${status}`;
+    await waitFor(healthy, { clock, timeoutMs, intervalMs, attemptTimeoutMs, ...(signal ? { signal } : {}), message: url });
   } catch (error) {
-    return describe(error);
-  } finally {
-    options.clock.clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    if (!isMeshwayError(error, ProcessErrorCode.Timeout)) throw error;
+    const who = options.component === undefined ? '' : `${options.component}: `;
+    throw new DevError(DevErrorCode.HealthTimeout, `${who}${url} did not answer 2xx within ${timeoutMs} ms (last: ${describe(error.cause)}).`, {
+      ...(options.component === undefined ? {} : { component: options.component }),
+    });
   }
+  return clock.monotonic() - started;
 }
 
+/** `ECONNREFUSED`, `HTTP 503`, `no answer within 2000 ms`… */
 function describe(error: unknown): string {
   if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
-  return String(error);
+  return error === undefined ? 'no answer' : JSON.stringify(error);
 }

@@ -1,11 +1,12 @@
 export { startPlatform, type PlatformHandle, type PlatformUrls, type RunningInstance } from './platform.starter.js';
-export { type DevOptions } from './dev.options.js';
+export { type DevOptions, RESTART_DEFAULTS } from './dev.options.js';
+export { type RestartPolicyOptions } from './restart.policy.js';
 export { runCli, type CliIo } from './cli.runner.js';
 export { parseCliArgs, USAGE, type CliArgs } from './args.parser.js';
 export { readCatalog, type Component, type ComponentCatalog, type ComponentRole, type SkippedApp } from './component.catalog.js';
 export { formatBanner, type BannerModel, type BannerEntry, type BannerLink } from './banner.printer.js';
 export { PLATFORM_ENV_DEFAULTS, type TransportMode } from './platform.env.js';
 export { type TransportDecision } from './transport.decision.js';
-export { type ChildExit } from './managed.child.js';
+export { type ChildExit } from '@meshway/process';
 export { type StopReport } from './process.supervisor.js';
 export { DevError, DevErrorCode, type DevErrorDetails } from './dev.errors.js';

@@ -1,16 +1,16 @@
 import type { Clock } from '@meshway/clock';
+import { describeExit, LOCALHOST, type ManagedChild } from '@meshway/process';
 import { DevError, DevErrorCode } from './dev.errors.js';
 import { waitForHealth } from './health.waiter.js';
 import { httpProbe } from './http.probe.js';
-import { describeExit, type ManagedChild } from './managed.child.js';
 import type { PlatformEnv } from './platform.env.js';
-import { LOCALHOST } from './port.allocator.js';
 import type { ProcessSupervisor } from './process.supervisor.js';
 import type { PlannedInstance } from './start.plan.js';
 
 /** Everything needed to launch instances and wait for their health. */
 export interface LaunchContext {
   readonly supervisor: ProcessSupervisor;
+  /** The decided env: MESHWAY_TRANSPORT is `http` or `nats`. */
   readonly env: PlatformEnv;
   readonly parentEnv: NodeJS.ProcessEnv;
   readonly rootDir: string;
@@ -50,7 +50,7 @@ export async function launchStage(
   stage: number,
   instances: readonly LaunchedInstance[],
   signal: AbortSignal | undefined,
-): Promise<Map<string, number>> {
+): Promise<Map<string, { child: ManagedChild; ms: number }>> {
   const stageAbort = new AbortController();
   const onAbort = (): void => {
     stageAbort.abort(new DevError(DevErrorCode.Interrupted, 'Start interrupted: stopping what was started.'));
@@ -59,16 +59,57 @@ export async function launchStage(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     stageAbort.signal.throwIfAborted(); // interrupted between stages: spawn nothing more
-    const children = instances.map((instance) => spawnInstance(ctx, stage, instance));
-    const waits = instances.map(async (instance, i) => {
-      const child = children[i];
-      if (!child) throw new Error('no child for instance');
-      return [instance.planned.name, await waitReady(ctx, child, instance.healthUrl, stageAbort)] as const;
+    const waits = instances.map(async (instance) => {
+      const child = spawnInstance(ctx, stage, instance);
+      try {
+        return [instance.planned.name, { child, ms: await waitHealthy(ctx, child, instance.healthUrl, stageAbort.signal) }] as const;
+      } catch (error) {
+        stageAbort.abort(error); // the first failure ends the whole stage
+        throw error;
+      }
     });
     return new Map(await Promise.all(waits));
   } finally {
     signal?.removeEventListener('abort', onAbort);
     stageAbort.abort(new Error('stage finished'));
+  }
+}
+
+/**
+ * Health-polls one child and resolves the ms waited. Rejects with `MESHWAY_DEV_EXITED_DURING_START` when it
+ * exits first, `MESHWAY_DEV_HEALTH_TIMEOUT` (with its last lines) when time runs out, or `signal`'s reason.
+ */
+export async function waitHealthy(ctx: LaunchContext, child: ManagedChild, url: string, signal: AbortSignal): Promise<number> {
+  const abort = new AbortController();
+  const onAbort = (): void => {
+    abort.abort(signal.reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  void child.exited.then((exit) => {
+    const error = new DevError(DevErrorCode.ExitedDuringStart, `${child.name} ${describeExit(exit)} before it was healthy.`, {
+      component: child.name,
+      lastLines: exit.lastLines,
+    });
+    abort.abort(error);
+  });
+  try {
+    return await waitForHealth(url, {
+      clock: ctx.clock,
+      probe: httpProbe,
+      timeoutMs: ctx.timeoutMs,
+      intervalMs: ctx.intervalMs,
+      attemptTimeoutMs: 2_000,
+      signal: abort.signal,
+      component: child.name,
+    });
+  } catch (error) {
+    if (error instanceof DevError && error.code === DevErrorCode.HealthTimeout) {
+      throw new DevError(error.code, error.message, { component: child.name, lastLines: child.lastLines() });
+    }
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
@@ -82,35 +123,4 @@ function spawnInstance(ctx: LaunchContext, stage: number, instance: LaunchedInst
     cwd: ctx.rootDir,
     env: childEnv(ctx, instance.port),
   });
-}
-
-/** Health-polls one child; its exit, a sibling's failure or an interrupt ends the wait. Resolves ms waited. */
-async function waitReady(ctx: LaunchContext, child: ManagedChild, url: string, stageAbort: AbortController): Promise<number> {
-  void child.exited.then((exit) => {
-    const error = new DevError(DevErrorCode.ExitedDuringStart, `${child.name} ${describeExit(exit)} before it was healthy.`, {
-      component: child.name,
-      lastLines: exit.lastLines,
-    });
-    stageAbort.abort(error);
-  });
-  try {
-    return await waitForHealth(url, {
-      clock: ctx.clock,
-      probe: httpProbe,
-      timeoutMs: ctx.timeoutMs,
-      intervalMs: ctx.intervalMs,
-      attemptTimeoutMs: 2_000,
-      signal: stageAbort.signal,
-      component: child.name,
-    });
-  } catch (error) {
-    const reason: unknown = stageAbort.signal.aborted ? stageAbort.signal.reason : error;
-    if (reason instanceof DevError && reason.code === DevErrorCode.HealthTimeout) {
-      const withLines = new DevError(reason.code, reason.message, { component: child.name, lastLines: child.lastLines() });
-      stageAbort.abort(withLines);
-      throw withLines;
-    }
-    stageAbort.abort(reason);
-    throw reason;
-  }
 }

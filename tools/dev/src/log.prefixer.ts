@@ -1,5 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
-
 /** Where prefixed lines go (`process.stdout`, or a buffer in tests). */
 export interface LineSink {
   write(text: string): unknown;
@@ -7,35 +5,6 @@ export interface LineSink {
 
 /** Distinct ANSI colours, one per process, reused in order when there are more processes. */
 const PALETTE = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92, 94, 31] as const;
-/** A line longer than this is emitted in pieces, so a child that never writes "\n" cannot grow memory. */
-const MAX_LINE = 64 * 1024;
-
-/**
- * Turns a byte stream into whole lines: keeps the partial tail of each chunk until its newline arrives,
- * decodes UTF-8 across chunk boundaries, and drops the `\r` of `\r\n`.
- */
-export class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private tail = '';
-
-  push(chunk: Buffer | string): string[] {
-    const text = this.tail + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
-    const parts = text.split('\n');
-    this.tail = parts.pop() ?? '';
-    if (this.tail.length > MAX_LINE) {
-      parts.push(this.tail);
-      this.tail = '';
-    }
-    return parts.map(stripCr);
-  }
-
-  /** The last partial line (when the stream ends without a newline). */
-  flush(): string[] {
-    const rest = this.tail + this.decoder.end();
-    this.tail = '';
-    return rest === '' ? [] : [stripCr(rest)];
-  }
-}
 
 export interface LogPrefixerOptions {
   readonly color: boolean;
@@ -73,8 +42,4 @@ export function shouldColor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined):
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return isTTY === true;
-}
-
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DevErrorCode } from './dev.errors.js';
-import { resolvePlatformEnv } from './platform.env.js';
+import { resolvePlatformEnv, withDecidedTransport } from './platform.env.js';
 
 describe('resolvePlatformEnv', () => {
   it('fills the env contract with its defaults, deriving CONSUL_HTTP_ADDR and an absolute data dir', () => {
@@ -15,7 +15,22 @@ describe('resolvePlatformEnv', () => {
       MESHWAY_TRANSPORT: 'auto',
       LOG_LEVEL: 'info',
     });
-    expect(env).toMatchObject({ registryPort: 8500, gatewayPort: 8080, gatewayAdminPort: 8081, transport: 'auto' });
+    expect(env).toMatchObject({ registryPort: 8500, gatewayPort: 8080, gatewayAdminPort: 8081, transport: 'auto', natsServers: ['nats://127.0.0.1:4222'] });
+  });
+
+  it('hands children the decided transport, never auto', () => {
+    const env = resolvePlatformEnv({}, '/repo');
+    expect(withDecidedTransport(env, 'http').vars.MESHWAY_TRANSPORT).toBe('http');
+    expect(withDecidedTransport(env, 'nats')).toMatchObject({ transport: 'auto', vars: { MESHWAY_TRANSPORT: 'nats' } });
+  });
+
+  it('reads NATS_URL as a list of servers, scheme and port optional', () => {
+    expect(resolvePlatformEnv({ NATS_URL: 'nats://127.0.0.1:4222, nats-2:4223 ,tls://nats-3,nats://[::1]:4222' }, '/repo').natsServers).toEqual([
+      'nats://127.0.0.1:4222',
+      'nats-2:4223',
+      'tls://nats-3',
+      'nats://[::1]:4222',
+    ]);
   });
 
   it('lets every parent value win over the default, and passes CONSUL_HTTP_TOKEN only when set', () => {
@@ -59,6 +74,10 @@ describe('resolvePlatformEnv', () => {
     [{ GATEWAY_ADMIN_PORT: '0' }, 'GATEWAY_ADMIN_PORT="0" is not a port'],
     [{ GATEWAY_PORT: '9000', GATEWAY_ADMIN_PORT: '9000' }, 'GATEWAY_PORT and GATEWAY_ADMIN_PORT are both 9000: they must differ.'],
     [{ MESHWAY_TRANSPORT: 'grpc' }, 'MESHWAY_TRANSPORT="grpc" is not valid: expected one of auto, http, nats.'],
+    [{ NATS_URL: 'nats://a:4222,' }, 'NATS_URL="nats://a:4222,": "" is not a NATS server: expected nats://host:port, comma-separated.'],
+    [{ NATS_URL: 'http://a:4222' }, '"http://a:4222" is not a NATS server'],
+    [{ NATS_URL: 'nats://a:99999' }, '"nats://a:99999" is not a NATS server'],
+    [{ NATS_URL: 'nats://' }, '"nats://" is not a NATS server'],
   ])('rejects %j with MESHWAY_DEV_BAD_ENV naming the variable', (parent, message) => {
     expect(() => resolvePlatformEnv(parent, '/repo')).toThrow(expect.objectContaining({ code: DevErrorCode.BadEnv, exitCode: 2, message: expect.stringContaining(message) }));
   });

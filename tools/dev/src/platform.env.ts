@@ -1,7 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseNatsServer, TRANSPORT_MODES, type TransportMode } from '@meshway/transport';
+import type { ServiceTransport } from './component.catalog.js';
 import { DevError, DevErrorCode } from './dev.errors.js';
 
-export type TransportMode = 'auto' | 'http' | 'nats';
+export type { TransportMode };
 
 /** Defaults of the environment contract every child receives. A value in the parent env wins. */
 export const PLATFORM_ENV_DEFAULTS = {
@@ -22,10 +24,14 @@ export interface PlatformEnv {
   readonly gatewayPort: number;
   readonly gatewayAdminPort: number;
   readonly natsUrl: string;
+  /** NATS_URL as a list, each entry checked. */
+  readonly natsServers: readonly string[];
+  /** MESHWAY_TRANSPORT as asked; children get the decided `http` or `nats` (see {@link withDecidedTransport}). */
   readonly transport: TransportMode;
 }
 
-const TRANSPORTS: readonly TransportMode[] = ['auto', 'http', 'nats'];
+/** Schemes a NATS client accepts (the same list as the services' config). */
+const NATS_SCHEMES = ['nats:', 'tls:', 'ws:', 'wss:'];
 
 /**
  * Resolves the env contract: REGISTRY_PORT, REGISTRY_DATA_DIR (made absolute against `rootDir`),
@@ -41,6 +47,7 @@ export function resolvePlatformEnv(parent: NodeJS.ProcessEnv, rootDir: string): 
     throw new DevError(DevErrorCode.BadEnv, `GATEWAY_PORT and GATEWAY_ADMIN_PORT are both ${gatewayPort}: they must differ.`);
   }
   const transport = transportMode(pick('MESHWAY_TRANSPORT'));
+  const natsServers = parseNatsUrl(pick('NATS_URL'));
   const dataDir = pick('REGISTRY_DATA_DIR');
   const token = nonBlank(parent.CONSUL_HTTP_TOKEN);
   const vars: Record<string, string> = {
@@ -54,7 +61,12 @@ export function resolvePlatformEnv(parent: NodeJS.ProcessEnv, rootDir: string): 
     LOG_LEVEL: pick('LOG_LEVEL'),
     ...(token === undefined ? {} : { CONSUL_HTTP_TOKEN: token }),
   };
-  return { vars, registryPort, gatewayPort, gatewayAdminPort, natsUrl: pick('NATS_URL'), transport };
+  return { vars, registryPort, gatewayPort, gatewayAdminPort, natsUrl: pick('NATS_URL'), natsServers, transport };
+}
+
+/** The env every child gets once `npm start` has decided: MESHWAY_TRANSPORT is `http` or `nats`, never `auto`. */
+export function withDecidedTransport(env: PlatformEnv, transport: ServiceTransport): PlatformEnv {
+  return { ...env, vars: { ...env.vars, MESHWAY_TRANSPORT: transport } };
 }
 
 function nonBlank(value: string | undefined): string | undefined {
@@ -70,9 +82,25 @@ function port(name: string, value: string): number {
 }
 
 function transportMode(value: string): TransportMode {
-  const mode = value.toLowerCase();
-  if (!TRANSPORTS.includes(mode as TransportMode)) {
-    throw new DevError(DevErrorCode.BadEnv, `MESHWAY_TRANSPORT="${value}" is not valid: expected one of ${TRANSPORTS.join(', ')}.`);
+  const mode = TRANSPORT_MODES.find((m) => m === value.toLowerCase());
+  if (mode === undefined) {
+    throw new DevError(DevErrorCode.BadEnv, `MESHWAY_TRANSPORT="${value}" is not valid: expected one of ${TRANSPORT_MODES.join(', ')}.`);
   }
-  return mode as TransportMode;
+  return mode;
+}
+
+/** `nats://a:4222,b:4223` → each server, checked the way `@meshway/transport` reads them (scheme optional). */
+function parseNatsUrl(natsUrl: string): string[] {
+  return natsUrl.split(',').map((raw) => {
+    const item = raw.trim();
+    const scheme = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(item)?.[1]?.toLowerCase();
+    let valid = item !== '' && (scheme === undefined || NATS_SCHEMES.includes(scheme));
+    try {
+      if (valid) parseNatsServer(item);
+    } catch {
+      valid = false;
+    }
+    if (!valid) throw new DevError(DevErrorCode.BadEnv, `NATS_URL="${natsUrl}": "${item}" is not a NATS server: expected nats://host:port, comma-separated.`);
+    return item;
+  });
 }

@@ -3,12 +3,21 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DevError, DevErrorCode } from './dev.errors.js';
 import { FIXTURE_APPS, fixtureEnv, fixtureMain, pidsIn, removeTmpApps, writeApps } from './fixtures/fixture.apps.js';
 import { startPlatform, type PlatformHandle } from './platform.starter.js';
-import { processAlive } from './process-group.js';
+import { processAlive } from '@meshway/process';
 
 /** Collects everything the orchestrator prints. */
 function capture(): { text: () => string; write: (s: string) => void } {
   let text = '';
   return { text: () => text, write: (s: string) => (text += s) };
+}
+
+/** Resolves once `predicate(output)` holds (real processes are restarting). */
+async function until(read: () => string, predicate: (text: string) => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate(read())) {
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
@@ -58,13 +67,16 @@ describe('startPlatform', () => {
       GATEWAY_ADMIN_PORT: env.GATEWAY_ADMIN_PORT,
       CONSUL_HTTP_ADDR: `http://127.0.0.1:${env.REGISTRY_PORT}`,
       NATS_URL: env.NATS_URL,
-      MESHWAY_TRANSPORT: 'auto',
+      MESHWAY_TRANSPORT: 'http', // decided once by npm start, never 'auto'
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       PORT: users?.split(':')[2],
       HOST: '127.0.0.1',
       registryUp: true,
     });
-    expect(handle.transport.line).toBe(`Transport: HTTP (NATS not reachable at ${env.NATS_URL}: ECONNREFUSED)`);
+    expect(handle.transport.line).toBe(
+      `Transport: HTTP (NATS not reachable at ${env.NATS_URL}: ECONNREFUSED) — NATS services serve their handlers over HTTP; events are off`,
+    );
+    expect(handle.banner.restartLine).toMatch(/^Restarts: a component that exits is restarted after 0\.5 s/);
     expect(handle.banner.entries.map((e) => e.name)).toEqual(['registry', 'orders', 'users', 'gateway']);
 
     const pids = [...handle.instances.map((i) => i.pid), ...pidsIn(text)];
@@ -102,14 +114,15 @@ describe('startPlatform', () => {
     expect(body).toMatchObject({ registryUp: false });
   });
 
-  it('says NATS when NATS_URL accepts connections', async () => {
+  it('says NATS when NATS_URL accepts connections, and tells every child MESHWAY_TRANSPORT=nats', async () => {
     const server: Server = createServer((s) => s.end()).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as { port: number }).port;
     try {
       const env = await fixtureEnv({ NATS_URL: `nats://127.0.0.1:${port}` });
       handle = await startPlatform({ appsDir: FIXTURE_APPS, env: { ...process.env, ...env }, output: capture(), color: false, only: ['users'] });
-      expect(handle.transport).toEqual({ transport: 'nats', line: `Transport: NATS at nats://127.0.0.1:${port}` });
+      expect(handle.transport).toEqual({ transport: 'nats', line: `Transport: NATS reachable at nats://127.0.0.1:${port} — NATS services answer over NATS` });
+      expect((await getJson(`${handle.urls.services.users?.[0] ?? ''}/env`)).body).toMatchObject({ MESHWAY_TRANSPORT: 'nats' });
     } finally {
       server.close();
     }
@@ -134,9 +147,25 @@ describe('startPlatform', () => {
     expect(error.details.lastLines).toEqual(expect.arrayContaining([expect.stringMatching(/^fixture registry ready/)]));
   });
 
-  it('reports a component that dies after ready, and not the ones stop() ends', async () => {
+  it('restarts an instance that dies after ready with the same env and port, leaving the others alone', async () => {
+    const env = await fixtureEnv();
+    const out = capture();
+    handle = await startPlatform({ appsDir: FIXTURE_APPS, env: { ...process.env, ...env }, output: out, color: false, only: ['registry', 'users'] });
+    const [registry, users] = handle.instances;
+    const before = { registry: registry?.pid, users: users?.pid };
+    process.kill(before.users!, 'SIGKILL');
+    await until(out.text, (t) => /users restarted \(attempt 1\) and healthy in \d+ ms/.test(t));
+    expect(out.text()).toContain('meshway  | users was killed by SIGKILL: restarting in 500 ms (attempt 1)');
+    expect(users?.pid).not.toBe(before.users);
+    expect(registry?.pid).toBe(before.registry);
+    expect((await getJson(`${handle.urls.services.users?.[0] ?? ''}/env`)).body).toMatchObject({ PORT: String(users?.port), MESHWAY_TRANSPORT: 'http' });
+    expect(out.text()).not.toContain('fixture registry stopping');
+  });
+
+  it('gives up on an instance that keeps dying (unexpectedExit), and not on the ones stop() ends', async () => {
     const env = await fixtureEnv({ MESHWAY_FIXTURE_DIE: 'orders' });
-    handle = await startPlatform({ appsDir: FIXTURE_APPS, env: { ...process.env, ...env }, output: capture(), color: false, only: ['orders', 'users'] });
+    const restart = { initialDelayMs: 20, maxDelayMs: 40, maxCrashes: 3 };
+    handle = await startPlatform({ appsDir: FIXTURE_APPS, env: { ...process.env, ...env }, output: capture(), color: false, only: ['orders', 'users'], restart });
     const exit = await handle.unexpectedExit;
     expect(exit).toMatchObject({ name: 'orders', code: 1, signal: null });
     expect(exit.lastLines).toContain('fixture orders: simulated crash after ready');
@@ -156,11 +185,20 @@ describe('startPlatform', () => {
     }
   });
 
-  it('refuses to start a NATS service when NATS is unreachable, before spawning anything', async () => {
+  it('starts a NATS service over HTTP when NATS is unreachable (auto), and says so on its banner line', async () => {
     const appsDir = writeApps({ events: { meshway: { role: 'service', transport: 'nats', entry: fixtureMain('users') } } });
-    const env = await fixtureEnv();
-    const error = await startFailure({ appsDir, env: { ...process.env, ...env }, output: capture(), color: false });
-    expect(error).toMatchObject({ code: DevErrorCode.NatsUnreachable, message: expect.stringContaining('but service events uses transport "nats"') });
+    handle = await startPlatform({ appsDir, env: { ...process.env, ...(await fixtureEnv()) }, output: capture(), color: false });
+    expect(handle.transport.transport).toBe('http');
+    expect(handle.banner.entries[0]?.links[0]?.label).toBe('service (nats over http)');
+    expect((await getJson(`${handle.urls.services.events?.[0] ?? ''}/env`)).body).toMatchObject({ MESHWAY_TRANSPORT: 'http' });
+  });
+
+  it('refuses to start when MESHWAY_TRANSPORT=nats and NATS is unreachable, before spawning anything', async () => {
+    const env = await fixtureEnv({ MESHWAY_TRANSPORT: 'nats' });
+    const out = capture();
+    const error = await startFailure({ appsDir: FIXTURE_APPS, env: { ...process.env, ...env }, output: out, color: false });
+    expect(error).toMatchObject({ code: DevErrorCode.NatsUnreachable, message: expect.stringContaining(`MESHWAY_TRANSPORT=nats, but NATS not reachable at ${env.NATS_URL}: ECONNREFUSED.`) });
+    expect(out.text()).toBe('');
   });
 
   it('stops what it started and throws MESHWAY_DEV_INTERRUPTED when its signal aborts mid-start', async () => {
@@ -179,5 +217,8 @@ describe('startPlatform', () => {
     await expect(startPlatform({ timeoutMs: 0 })).rejects.toThrow('startPlatform option timeoutMs = 0 is not valid: expected an integer from 1 to 600000.');
     await expect(startPlatform({ replicas: { users: 1.5 } })).rejects.toThrow(expect.objectContaining({ code: DevErrorCode.BadOptions }));
     await expect(startPlatform({ only: [] })).rejects.toThrow('startPlatform option only = [] is not valid');
+    await expect(startPlatform({ restart: { initialDelayMs: 500, maxDelayMs: 100 } })).rejects.toThrow(
+      'startPlatform option restart.maxDelayMs = 100 is not valid: expected an integer from 500 to 600000.',
+    );
   });
 });

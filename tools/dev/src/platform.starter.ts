@@ -1,14 +1,16 @@
+import { checkPortFree, freePorts, type ChildExit, type ManagedChild } from '@meshway/process';
+import { detectTransport } from '@meshway/transport';
 import type { BannerModel } from './banner.printer.js';
 import { readCatalog, type ComponentRole } from './component.catalog.js';
+import { DevError, DevErrorCode } from './dev.errors.js';
 import { resolveDevOptions, type DevOptions, type ResolvedDevOptions } from './dev.options.js';
-import { launchStage, type LaunchContext, type LaunchedInstance } from './instance.launcher.js';
+import { launchStage, waitHealthy, type LaunchContext, type LaunchedInstance } from './instance.launcher.js';
 import { LogPrefixer } from './log.prefixer.js';
-import type { ChildExit } from './managed.child.js';
-import { parseNatsServers, probeNats } from './nats.probe.js';
-import { resolvePlatformEnv, type PlatformEnv } from './platform.env.js';
+import { resolvePlatformEnv, withDecidedTransport, type PlatformEnv } from './platform.env.js';
 import { bannerLinks, base, healthUrl } from './platform.urls.js';
-import { allocatePorts, assertPortFree } from './port.allocator.js';
 import { ProcessSupervisor, type StopReport } from './process.supervisor.js';
+import { describeRestartPolicy } from './restart.policy.js';
+import { RestartSupervisor } from './restart.supervisor.js';
 import { planStart, type StartPlan } from './start.plan.js';
 import { decideTransport, needsNatsProbe, type TransportDecision } from './transport.decision.js';
 
@@ -19,8 +21,9 @@ export interface RunningInstance {
   /** The app folder name. */
   readonly component: string;
   readonly role: ComponentRole;
+  /** The current process (a restarted instance has a new pid). */
   readonly pid: number | undefined;
-  /** Services only: the port it was given in PORT. */
+  /** Services only: the port it was given in PORT (a restart keeps it). */
   readonly port: number | undefined;
   readonly healthUrl: string;
 }
@@ -43,27 +46,34 @@ export interface PlatformHandle {
   readonly readyMs: number;
   /** What the banner shows; print with `formatBanner(handle.banner)`. */
   readonly banner: BannerModel;
-  /** Resolves when an instance exits on its own after ready; never resolves for exits caused by `stop()`. */
+  /**
+   * Resolves with the last exit of an instance that crash-looped (the restart policy gave up on it); the
+   * caller stops everything. Instances that exit less often are restarted; exits caused by `stop()` never count.
+   */
   readonly unexpectedExit: Promise<ChildExit>;
-  /** SIGTERM stage by stage (gateway, services, registry), SIGKILL what is left after the grace period. Idempotent. */
+  /** No more restarts; SIGTERM stage by stage (gateway, services, registry), SIGKILL what is left after the grace period. Idempotent. */
   stop(): Promise<StopReport>;
   /** SIGKILL everything now (a second Ctrl-C). */
   killNow(): void;
 }
 
 const OWN_NAME = 'meshway';
+/** Grace for ending what is left of a dead instance's group before it is restarted, ms. */
+const LEFTOVER_GRACE_MS = 2_000;
 
 /**
- * Starts the platform like `npm start`: registry, then services, then gateway, each stage once healthy.
- * On any failure everything started is stopped and a `DevError` thrown (with the failing instance's last lines).
+ * Starts the platform like `npm start`: registry, then services, then gateway, each stage once healthy,
+ * every child told the one decided transport. After ready, instances that exit are restarted (see `restart`).
+ * On any failure during the start everything started is stopped and a `DevError` thrown (with the failing instance's last lines).
  */
 export async function startPlatform(options: DevOptions = {}): Promise<PlatformHandle> {
   const o = resolveDevOptions(options);
   const started = o.clock.monotonic();
-  const env = resolvePlatformEnv(o.env, o.rootDir);
+  const asked = resolvePlatformEnv(o.env, o.rootDir);
   const plan = planStart(readCatalog(o.appsDir), { ...(o.only ? { only: o.only } : {}), replicas: o.replicas });
-  await checkFixedPorts(plan, env);
-  const transport = await chooseTransport(plan, env);
+  await checkFixedPorts(plan, asked);
+  const transport = await chooseTransport(asked);
+  const env = withDecidedTransport(asked, transport.transport);
   const stages = await assignPorts(plan, env);
   const width = Math.max(OWN_NAME.length, ...stages.flat().map((i) => i.planned.name.length));
   const prefixer = new LogPrefixer(o.output, { color: o.color, width });
@@ -73,18 +83,50 @@ export async function startPlatform(options: DevOptions = {}): Promise<PlatformH
   o.forceStop?.addEventListener('abort', () => {
     supervisor.killAllNow();
   });
+  const children: ManagedChild[] = [];
   try {
     for (const [stage, instances] of stages.entries()) {
       say(`starting ${instances.map(describeInstance).join(', ')}`);
-      const waited = await launchStage(ctx, stage, instances, o.signal);
-      say(`healthy: ${[...waited].map(([name, ms]) => `${name} (${Math.round(ms)} ms)`).join(', ')}`);
+      const ready = await launchStage(ctx, stage, instances, o.signal);
+      children.push(...[...ready.values()].map((r) => r.child));
+      say(`healthy: ${[...ready].map(([name, r]) => `${name} (${Math.round(r.ms)} ms)`).join(', ')}`);
     }
   } catch (error) {
     await supervisor.stopAll();
     throw error;
   }
-  const readyMs = o.clock.monotonic() - started;
-  return makeHandle(supervisor, stages.flat(), env, transport, { entries: [], transportLine: transport.line, notes: plan.notes, readyMs });
+  const restarts = keepRunning(ctx, o, stages.flat(), children, say);
+  const banner: BannerModel = {
+    entries: [],
+    transportLine: transport.line,
+    restartLine: describeRestartPolicy(o.restart),
+    notes: plan.notes,
+    readyMs: o.clock.monotonic() - started,
+  };
+  return makeHandle(supervisor, restarts, stages.flat(), env, transport, banner);
+}
+
+/** Restarts instances that exit from now on: same spec (env, port), the policy's backoff, health awaited. */
+function keepRunning(
+  ctx: LaunchContext,
+  o: ResolvedDevOptions,
+  launched: readonly LaunchedInstance[],
+  children: readonly ManagedChild[],
+  say: (line: string) => void,
+): RestartSupervisor<ManagedChild> {
+  const urls = new Map(launched.map((l) => [l.planned.name, l.healthUrl]));
+  const restarts = new RestartSupervisor<ManagedChild>({
+    clock: o.clock,
+    policy: o.restart,
+    respawn: (dead) => ctx.supervisor.respawn(dead),
+    waitHealthy: (child, signal) => waitHealthy(ctx, child, urls.get(child.name) ?? '', signal),
+    kill: async (child) => {
+      await child.kill({ graceMs: LEFTOVER_GRACE_MS, killWaitMs: 1_000 });
+    },
+    log: say,
+  });
+  for (const child of children) restarts.keep(child);
+  return restarts;
 }
 
 async function checkFixedPorts(plan: StartPlan, env: PlatformEnv): Promise<void> {
@@ -96,18 +138,26 @@ async function checkFixedPorts(plan: StartPlan, env: PlatformEnv): Promise<void>
   }
 }
 
-async function chooseTransport(plan: StartPlan, env: PlatformEnv): Promise<TransportDecision> {
-  const natsServices = [
-    ...new Set(plan.stages.flatMap((s) => s.instances).filter((i) => i.component.transport === 'nats').map((i) => i.component.name)),
-  ];
-  const servers = parseNatsServers(env.natsUrl);
-  const probe = needsNatsProbe(env.transport, natsServices) ? await probeNats(servers) : undefined;
-  return decideTransport({ mode: env.transport, natsUrl: env.natsUrl, natsServices, ...(probe ? { probe } : {}) });
+/** Throws `MESHWAY_DEV_PORT_IN_USE` when `port` cannot be bound (e.g. a registry from an earlier run still holds 8500). */
+async function assertPortFree(variable: string, port: number): Promise<void> {
+  const check = await checkPortFree(port);
+  if (check.free) return;
+  throw new DevError(
+    DevErrorCode.PortInUse,
+    `${variable}=${port} cannot be used (${check.reason}): another process holds 127.0.0.1:${port}. Stop it (an earlier npm start?) or set ${variable}.`,
+  );
+}
+
+/** Probes NATS once (unless HTTP is forced) with the same `detectTransport` the gateway and services use. */
+async function chooseTransport(env: PlatformEnv): Promise<TransportDecision> {
+  const probe = needsNatsProbe(env.transport) ? await detectTransport({ mode: 'auto', natsServers: env.natsServers }) : undefined;
+  return decideTransport({ mode: env.transport, natsUrl: env.natsUrl, ...(probe ? { probe } : {}) });
 }
 
 async function assignPorts(plan: StartPlan, env: PlatformEnv): Promise<LaunchedInstance[][]> {
   const serviceCount = plan.stages.flatMap((s) => s.instances).filter((i) => i.component.role === 'service').length;
-  const ports = await allocatePorts(serviceCount, [env.registryPort, env.gatewayPort, env.gatewayAdminPort]);
+  // The registry's and gateway's ports are free but not bound yet: never hand them to a service.
+  const ports = await freePorts(serviceCount, { exclude: [env.registryPort, env.gatewayPort, env.gatewayAdminPort] });
   return plan.stages.map((stage) =>
     stage.instances.map((planned) => {
       const port = planned.component.role === 'service' ? ports.shift() : undefined;
@@ -131,32 +181,38 @@ function launchContext(o: ResolvedDevOptions, env: PlatformEnv, supervisor: Proc
 
 function makeHandle(
   supervisor: ProcessSupervisor,
+  restarts: RestartSupervisor<ManagedChild>,
   launched: readonly LaunchedInstance[],
   env: PlatformEnv,
   transport: TransportDecision,
   banner: BannerModel,
 ): PlatformHandle {
-  const instances = launched.map((l): RunningInstance => ({
-    name: l.planned.name,
-    component: l.planned.component.name,
-    role: l.planned.component.role,
-    pid: supervisor.all.find((c) => c.name === l.planned.name)?.pid,
-    port: l.port,
-    healthUrl: l.healthUrl,
-  }));
-  const entries = launched.map((l) => ({ name: l.planned.name, links: bannerLinks(l.planned.component, env, l.port) }));
-  const unexpectedExit = Promise.race(supervisor.all.map((c) => c.exited)).then((exit) =>
-    supervisor.isStopping ? new Promise<ChildExit>(() => undefined) : exit,
+  const instances = launched.map(
+    (l): RunningInstance => ({
+      name: l.planned.name,
+      component: l.planned.component.name,
+      role: l.planned.component.role,
+      get pid() {
+        return restarts.instance(l.planned.name)?.pid;
+      },
+      port: l.port,
+      healthUrl: l.healthUrl,
+    }),
   );
+  const entries = launched.map((l) => ({ name: l.planned.name, links: bannerLinks(l.planned.component, env, l.port, transport.transport) }));
   return {
     urls: platformUrls(launched, env),
     instances,
     transport,
     readyMs: banner.readyMs,
     banner: { ...banner, entries },
-    unexpectedExit,
-    stop: () => supervisor.stopAll(),
+    unexpectedExit: restarts.gaveUp,
+    stop: () => {
+      restarts.stop();
+      return supervisor.stopAll();
+    },
     killNow: () => {
+      restarts.stop();
       supervisor.killAllNow();
     },
   };

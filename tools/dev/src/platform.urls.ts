@@ -1,7 +1,7 @@
 import type { BannerLink } from './banner.printer.js';
-import type { Component } from './component.catalog.js';
+import { LOCALHOST } from '@meshway/process';
+import type { Component, ServiceTransport } from './component.catalog.js';
 import type { PlatformEnv } from './platform.env.js';
-import { LOCALHOST } from './port.allocator.js';
 
 /** Where each role answers health: registry speaks Consul (`/v1/status/leader`), the others `/health`. */
 export function healthUrl(component: Component, env: PlatformEnv, port: number | undefined): string {
@@ -15,8 +15,8 @@ export function healthUrl(component: Component, env: PlatformEnv, port: number |
   }
 }
 
-/** The URLs a person wants to open, per role, for the banner. */
-export function bannerLinks(component: Component, env: PlatformEnv, port: number | undefined): BannerLink[] {
+/** The URLs a person wants to open, per role, for the banner; `transport` is the platform's decided one. */
+export function bannerLinks(component: Component, env: PlatformEnv, port: number | undefined, transport: ServiceTransport): BannerLink[] {
   switch (component.role) {
     case 'registry':
       return [
@@ -31,8 +31,13 @@ export function bannerLinks(component: Component, env: PlatformEnv, port: number
         { url: `${base(env.gatewayAdminPort)}/routes` },
       ];
     case 'service':
-      return [{ url: base(requirePort(component, port)), label: `service (${component.transport ?? 'http'})` }];
+      return [{ url: base(requirePort(component, port)), label: `service (${serviceLabel(component.transport ?? 'http', transport)})` }];
   }
+}
+
+/** `http`, `nats`, or `nats over http` for a NATS service serving its handlers over HTTP. */
+function serviceLabel(own: ServiceTransport, platform: ServiceTransport): string {
+  return own === 'nats' && platform === 'http' ? 'nats over http' : own;
 }
 
 export function base(port: number): string {
