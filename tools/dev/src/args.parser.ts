@@ -20,7 +20,8 @@ const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 
 export const USAGE = `Usage: npm start -- [options]
 
-Starts the registry, then the services, then the gateway, each once healthy; Ctrl-C stops all.
+Starts the registry, then the services, then the gateway, each once healthy; a component that exits
+afterwards is restarted (backoff 0.5 s → 10 s; 5 exits within 60 s stop all); Ctrl-C stops all.
 
 Options:
   --only <names>        start only these components, comma-separated (e.g. --only registry,users)
@@ -32,6 +33,8 @@ Options:
 Environment (parent values win): REGISTRY_PORT=8500, REGISTRY_DATA_DIR=.meshway/registry,
 GATEWAY_PORT=8080, GATEWAY_ADMIN_PORT=8081, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN,
 NATS_URL=nats://127.0.0.1:4222, MESHWAY_TRANSPORT=auto|http|nats, LOG_LEVEL=info.
+MESHWAY_TRANSPORT=auto (default) probes NATS once and gives every component the result: nats, or http
+(NATS services then serve their handlers over HTTP); nats refuses to start without NATS.
 `;
 
 /** Parses `npm start -- …` flags; throws `MESHWAY_DEV_BAD_ARGS` naming the flag, the value and what is allowed. */
