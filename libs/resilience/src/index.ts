@@ -1,0 +1,13 @@
+export { type FailureKind, type AttemptOutcome, IDEMPOTENT_METHODS } from './outcome.js';
+export { DEADLINE_HEADER, MAX_TIMEOUT_MS, Deadline, parseTimeoutHeader, timeoutHeaderValue, runWithDeadline, currentDeadline } from './deadline.js';
+export { fullJitter, retryAfterMs, BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
+export { RetryPolicy, RETRY_DEFAULTS, type RetryOptions, type RetryQuestion, type RetryDecision } from './retry.policy.js';
+export { RetryBudget, RETRY_BUDGET_DEFAULTS, type RetryBudgetOptions } from './retry.budget.js';
+export { CircuitBreaker, BREAKER_DEFAULTS, type BreakerOptions, type BreakerState, type BreakerListener } from './circuit.breaker.js';
+export { BreakerBoard, type BoardListener } from './breaker.board.js';
+export { Bulkhead, type BulkheadOptions } from './bulkhead.js';
+export { OutlierDetector, OUTLIER_DEFAULTS, type OutlierOptions, type EjectionListener } from './outlier.detector.js';
+export { UpstreamGuards, type GuardListeners } from './upstream.guards.js';
+export { runAttempts, type RunAttemptsOptions, type AttemptFailureInfo } from './attempts.runner.js';
+export { resilienceConfigShape, resilienceConfigSchema, resolvePolicies, DEFAULT_POLICIES, type ResilienceConfig, type ResiliencePolicies } from './policies.js';
+export { ResilienceError, ResilienceErrorCode } from './resilience.errors.js';
