@@ -3,6 +3,7 @@ import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock
 import { MemoryKv, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { GatewayConfigError } from './gateway.errors.js';
 import { silentLogger, type GatewayLogger } from './gateway.logger.js';
+import { DEFAULT_POLICIES, resilienceConfigSchema, type ResilienceConfig } from '@meshway/resilience';
 import type { RouteDefaults } from './routing/route.definition.js';
 import type { UpstreamTlsOptions } from './upstream/upstream-tls.js';
 
@@ -81,7 +82,7 @@ export const GATEWAY_DEFAULTS = {
   maxHeaderSize: 16_384,
   upstreamConnections: 128,
   connectTimeoutMs: 2_000,
-  route: { balancer: 'round-robin', timeoutMs: 30_000, bodyLimitBytes: 1_048_576 } satisfies RouteDefaults,
+  route: { balancer: 'round-robin', timeoutMs: 30_000, bodyLimitBytes: 1_048_576, resilience: DEFAULT_POLICIES } satisfies RouteDefaults,
 } as const;
 
 function invalid(option: string, given: unknown, allowed: string): GatewayConfigError {
@@ -101,6 +102,7 @@ function routeDefaults(given: Partial<RouteDefaults> = {}): RouteDefaults {
     balancer,
     timeoutMs: integer('defaults.timeoutMs', given.timeoutMs ?? GATEWAY_DEFAULTS.route.timeoutMs, 1, 3_600_000),
     bodyLimitBytes: integer('defaults.bodyLimitBytes', given.bodyLimitBytes ?? GATEWAY_DEFAULTS.route.bodyLimitBytes, 1, 2 ** 40),
+    resilience: resilienceDefaults(given.resilience),
   };
 }
 
@@ -117,6 +119,14 @@ function adminHostOf(options: GatewayOptions): string {
   const host = options.adminHost ?? GATEWAY_DEFAULTS.host;
   if (!LOOPBACK.has(host) && (options.adminToken ?? '') === '') throw invalid('adminHost', host, 'a loopback address, unless adminToken (GATEWAY_ADMIN_TOKEN) is set');
   return host;
+}
+
+/** The gateway-wide resilience defaults: the given ones over `DEFAULT_POLICIES`, validated like a routes file. */
+function resilienceDefaults(given: ResilienceConfig | undefined): ResilienceConfig {
+  if (given === undefined) return DEFAULT_POLICIES;
+  const result = resilienceConfigSchema.safeParse(given);
+  if (!result.success) throw invalid(`defaults.resilience.${result.error.issues[0]?.path.join('.') ?? ''}`, '(see message)', result.error.issues[0]?.message ?? 'a resilience configuration');
+  return { ...DEFAULT_POLICIES, ...result.data };
 }
 
 /** Fills defaults and validates; throws MESHWAY_GATEWAY_INVALID_CONFIG naming the option, the value and what is allowed. */

@@ -1,4 +1,4 @@
-export { type FailureKind, type AttemptOutcome, IDEMPOTENT_METHODS } from './outcome.js';
+export { type FailureKind, type AttemptOutcome, IDEMPOTENT_METHODS, SUCCESS } from './outcome.js';
 export { DEADLINE_HEADER, MAX_TIMEOUT_MS, Deadline, parseTimeoutHeader, timeoutHeaderValue, runWithDeadline, currentDeadline } from './deadline.js';
 export { fullJitter, retryAfterMs, BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
 export { RetryPolicy, RETRY_DEFAULTS, type RetryOptions, type RetryQuestion, type RetryDecision } from './retry.policy.js';

@@ -85,7 +85,9 @@ export class Exchange {
   retry: RetryHook | undefined;
   /** Extra response headers, `[name, value, …]`, added to whatever response the gateway sends (any step). */
   responseHeaders: string[] | undefined;
-  /** The upstream exchange in progress (terminal forwarders). */
+  /** A bulkhead slot this request holds, given back where it ends (bulkhead step). */
+  permit: { release(): void } | undefined;
+  /** The upstream exchange in progress (terminal forwarders), or a wait the gateway can cut (retry backoff, bulkhead queue). */
   upstream: UpstreamAttempt | undefined;
   private outcome: ((outcome: RequestOutcome) => void) | undefined;
   private timer: TimerHandle;
@@ -125,6 +127,7 @@ export class Exchange {
     this.timer = this.context.clock.setTimeout(() => {
       this.timer = undefined;
       const error = new GatewayError('MESHWAY_UPSTREAM_TIMEOUT', `${service} did not answer within the deadline.`);
+      this.recorder.deadlineExceeded();
       this.fail(error);
       this.upstream?.abort(error);
     }, Math.max(0, this.deadline - this.context.clock.monotonic()));
@@ -168,6 +171,7 @@ export class Exchange {
     const latencyMs = this.context.clock.monotonic() - this.startedAt;
     this.recorder.record(status, latencyMs / 1000);
     this.release?.record(this.releaseArm, status, latencyMs);
+    this.permit?.release();
     this.outcome?.({ ok: finished && status < 500, latencyMs });
     this.context.inflight.end();
   };

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { compileChain, type CompiledChain } from './chain.compiler.js';
 import type { RouteContext, StepFactory } from './step.js';
 import { bodyLimitStep } from './steps/body-limit.step.js';
+import { bulkheadStep } from './steps/bulkhead.step.js';
 import { corsStep } from './steps/cors.step.js';
 import { deadlineStep } from './steps/deadline.step.js';
 import { metricsStep } from './steps/metrics.step.js';
@@ -21,7 +22,8 @@ export const ROUTE_STEPS: readonly StepFactory[] = [
   deadlineStep, // route timeout, or the caller's x-request-timeout when shorter
   bodyLimitStep, // declared Content-Length over the route's limit → 413
   versionStep, // which instances: the caller's version, the route's version, or the release's side
-  retryStep, // failover: re-runs the steps below it on another instance
+  bulkheadStep, // at most maxConcurrent in flight to the upstream, a bounded queue, else 503
+  retryStep, // re-runs the steps below it (another instance) when policy, budget and deadline allow
   instancePickStep, // balancer pick (HTTP); "any instance at all?" (NATS)
 ];
 

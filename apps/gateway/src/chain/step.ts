@@ -1,5 +1,6 @@
 import type { Balancer } from '@meshway/balancing';
 import type { Clock, Random } from '@meshway/clock';
+import type { ResiliencePolicies, UpstreamGuards } from '@meshway/resilience';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { RouteRecorder } from '../metrics/gateway.metrics.js';
 import type { ReleaseTable } from '../releases/release.table.js';
@@ -27,6 +28,10 @@ export interface RouteContext {
   readonly balancer: Balancer;
   /** The route's metrics recorder. */
   readonly recorder: RouteRecorder;
+  /** The route's resilience policies (undefined fields: off). */
+  readonly policies: ResiliencePolicies;
+  /** Budget, breakers, outlier detection and bulkhead of the route's upstream, shared by routes with the same policies. */
+  readonly guards: UpstreamGuards;
   /** The route's compiled CORS rules, when it has any. */
   readonly cors: CorsPolicy | undefined;
   /** Live releases by service (canary splits), read per request by the version step. */

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { Clock, TimerHandle } from '@meshway/clock';
+import { retryAfterMs, SUCCESS, type UpstreamGuards } from '@meshway/resilience';
 import { classifyUpstreamError, timeoutHeaderValue } from '@meshway/transport';
 import type { AttemptFailure, Exchange, UpstreamAttempt } from '../chain/exchange.js';
 import type { Next, RouteContext } from '../chain/step.js';
@@ -15,14 +17,6 @@ function bodyOf(ex: Exchange, limit: number): Readable | null {
   return ex.req;
 }
 
-/** Seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
-function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 /**
  * One attempt of an exchange against one instance, with undici's `dispatch`: response headers and body chunks are
  * written straight into the client's response (with backpressure), nothing is buffered. A failure before the response
@@ -34,18 +28,37 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
   private abandoned: Error | undefined;
   /** Set when a 5xx answer is being retried elsewhere: its body is read and dropped, keeping the connection. */
   private discarding = false;
+  /** The route's per-try timeout, when it has one: this attempt alone is given up and may be tried elsewhere. */
+  private perTry: TimerHandle;
 
   constructor(
     private readonly ex: Exchange,
     private readonly forwarder: HttpForwarder,
     private readonly target: HttpTarget,
-  ) {}
+    perTryTimeoutMs: number | undefined,
+  ) {
+    if (perTryTimeoutMs !== undefined) this.perTry = forwarder.clock.setTimeout(this.onPerTryTimeout, perTryTimeoutMs);
+  }
 
   abort(reason: Error): void {
     if (this.abandoned) return;
     this.abandoned = reason;
+    this.clearPerTry();
     this.controller?.abort(reason);
   }
+
+  private clearPerTry(): void {
+    if (this.perTry === undefined) return;
+    this.forwarder.clock.clearTimeout(this.perTry);
+    this.perTry = undefined;
+  }
+
+  private readonly onPerTryTimeout = (): void => {
+    this.perTry = undefined;
+    const failure = this.forwarder.timeoutFailure(this.target);
+    this.abort(failure.error);
+    this.forwarder.failed(this.ex, this.target, failure);
+  };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -54,16 +67,17 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (this.abandoned) return;
+    this.clearPerTry();
     const { ex } = this;
     if (statusCode >= 500) {
-      this.forwarder.upstream.reportFailure(this.target.instance, 'status');
       const failure = this.forwarder.statusFailure(statusCode, headers);
+      this.forwarder.report(this.target, failure);
       if (ex.retry?.retry(ex, failure)) {
         this.discarding = true;
         return;
       }
     } else {
-      this.forwarder.upstream.reportSuccess(this.target.instance);
+      this.forwarder.report(this.target, undefined);
     }
     ex.responseStarted();
     stripResponseHopByHop(headers);
@@ -91,19 +105,17 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.abandoned || this.discarding) return;
+    this.clearPerTry();
     const { ex } = this;
     if (ex.res.headersSent) {
       ex.res.destroy();
       return;
     }
-    ex.upstream = undefined;
     if (error instanceof GatewayError) {
       ex.fail(error); // the client's own fault (a chunked body over the limit): no instance to blame, nothing to retry
       return;
     }
-    const failure = this.forwarder.failure(error, this.target);
-    this.forwarder.upstream.reportFailure(this.target.instance, failure.kind);
-    if (!ex.retry?.retry(ex, failure)) ex.fail(failure.error);
+    this.forwarder.failed(ex, this.target, this.forwarder.failure(error, this.target));
   }
 }
 
@@ -113,14 +125,20 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
  * budget as `x-request-timeout`.
  */
 export class HttpForwarder {
-  readonly upstream: Upstream;
+  readonly clock: Clock;
+  private readonly upstream: Upstream;
+  private readonly guards: UpstreamGuards;
   private readonly service: string;
   private readonly bodyLimitBytes: number;
+  private readonly perTryTimeoutMs: number | undefined;
 
   constructor(private readonly route: RouteContext) {
+    this.clock = route.clock;
     this.upstream = route.upstream;
+    this.guards = route.guards;
     this.service = route.spec.service;
     this.bodyLimitBytes = route.spec.bodyLimitBytes;
+    this.perTryTimeoutMs = route.policies.retry?.perTryTimeoutMs;
   }
 
   readonly run: Next = (ex) => {
@@ -130,10 +148,27 @@ export class HttpForwarder {
     if (!target) throw new GatewayError('MESHWAY_NO_INSTANCE', `No healthy instance of ${this.service}.`);
     const body = ex.attempts === 0 ? this.firstAttempt(ex, target) : this.nextAttempt(ex, target);
     ex.attempts++;
-    const attempt = new HttpAttempt(ex, this, target);
+    const attempt = new HttpAttempt(ex, this, target, this.perTryTimeoutMs);
     ex.upstream = attempt;
     target.pool.dispatch({ path: ex.path + ex.search, method: ex.req.method as Dispatcher.HttpMethod, headers: ex.headers.forward, body }, attempt);
   };
+
+  /** Tells the route's breakers and outlier detection how an attempt went (`undefined`: it succeeded). */
+  report(target: HttpTarget, failure: AttemptFailure | undefined): void {
+    const outcome = failure === undefined ? SUCCESS : { ok: false as const, kind: failure.kind, ...(failure.status === undefined ? {} : { status: failure.status }) };
+    this.guards.report(target.instance.id, outcome, this.upstream.instances.length);
+  }
+
+  /** An attempt failed before any response reached the client: reported, then retried when the route's retry step takes it. */
+  failed(ex: Exchange, target: HttpTarget, failure: AttemptFailure): void {
+    ex.upstream = undefined;
+    this.report(target, failure);
+    if (!ex.retry?.retry(ex, failure)) ex.fail(failure.error);
+  }
+
+  timeoutFailure(target: HttpTarget): AttemptFailure {
+    return { kind: 'timeout', error: new GatewayError('MESHWAY_UPSTREAM_TIMEOUT', `${this.service} instance ${target.instance.id} did not answer within the per-try timeout.`) };
+  }
 
   /** What the client gets for a network failure of one attempt (when nobody retries it). */
   failure(error: Error, target: HttpTarget): AttemptFailure {
@@ -142,7 +177,7 @@ export class HttpForwarder {
   }
 
   statusFailure(status: number, headers: Record<string, string | string[] | undefined>): AttemptFailure {
-    const retryAfter = retryAfterMs(headers['retry-after'], this.route.clock.now());
+    const retryAfter = retryAfterMs(headers['retry-after'], this.clock.now());
     return {
       kind: 'status',
       status,

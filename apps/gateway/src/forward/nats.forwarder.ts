@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { classifyNatsError, decodeNestReply, encodeNestRequest, MESH_HEADERS, readNestReply, timeoutHeaderValue, type ReplyResult } from '@meshway/transport';
+import { classifyNatsError, decodeNestReply, encodeNestRequest, MESH_HEADERS, readNestReply, timeoutHeaderValue, TransportErrorCode, type ReplyResult } from '@meshway/transport';
+import type { Clock, TimerHandle } from '@meshway/clock';
 import type { Exchange, UpstreamAttempt } from '../chain/exchange.js';
 import type { Next, RouteContext } from '../chain/step.js';
 import { GatewayError } from '../gateway.errors.js';
@@ -46,9 +47,30 @@ function sendReply(ex: Exchange, result: ReplyResult): void {
 /** One NATS request of an exchange; nats.js requests cannot be cancelled, so an abandoned one is only ignored. */
 class NatsAttempt implements UpstreamAttempt {
   abandoned = false;
+  private perTry: TimerHandle;
+
+  constructor(
+    private readonly clock: Clock,
+    perTryTimeoutMs: number | undefined,
+    onPerTryTimeout: (attempt: NatsAttempt) => void,
+  ) {
+    if (perTryTimeoutMs !== undefined) {
+      this.perTry = clock.setTimeout(() => {
+        this.perTry = undefined;
+        this.abandoned = true;
+        onPerTryTimeout(this);
+      }, perTryTimeoutMs);
+    }
+  }
 
   abort(): void {
     this.abandoned = true;
+    this.settled();
+  }
+
+  settled(): void {
+    if (this.perTry !== undefined) this.clock.clearTimeout(this.perTry);
+    this.perTry = undefined;
   }
 }
 
@@ -71,11 +93,20 @@ export class NatsForwarder {
   readonly run: Next = (ex) => {
     if (ex.done) return;
     ex.attempts++;
-    const attempt = new NatsAttempt();
-    ex.upstream = attempt;
-    this.exchange(ex, attempt).catch((error: unknown) => {
-      if (!attempt.abandoned) this.failed(ex, error);
+    const attempt = new NatsAttempt(this.route.clock, this.route.policies.retry?.perTryTimeoutMs, () => {
+      // The member that took it may be gone (killed mid-request): a NATS retry reaches another one of the queue group.
+      const error = new GatewayError('MESHWAY_UPSTREAM_TIMEOUT', `${this.where} did not answer within the per-try timeout.`);
+      ex.upstream = undefined;
+      if (!ex.retry?.retry(ex, { kind: 'timeout', error })) ex.fail(error);
     });
+    ex.upstream = attempt;
+    this.exchange(ex, attempt).then(
+      () => attempt.settled(),
+      (error: unknown) => {
+        attempt.settled();
+        if (!attempt.abandoned) this.failed(ex, error);
+      },
+    );
   };
 
   private async exchange(ex: Exchange, attempt: NatsAttempt): Promise<void> {
@@ -100,14 +131,18 @@ export class NatsForwarder {
   }
 
   private failed(ex: Exchange, error: unknown): void {
+    ex.upstream = undefined;
     if (error instanceof GatewayError) {
       ex.fail(error);
       return;
     }
     const failure = classifyNatsError(error, this.where, this.subject);
     const answer = GatewayError.fromTransport(failure.error);
-    const status = failure.error.status;
-    if (!ex.retry?.retry(ex, { kind: failure.kind, error: answer, ...(status === undefined ? {} : { status }) })) ex.fail(answer);
+    // A handler that answered with an error is a 5xx answer (its own status, else 500), not a broken connection.
+    const handlerError = failure.error.code === TransportErrorCode.UpstreamError;
+    const kind = handlerError ? 'status' : failure.kind;
+    const status = handlerError ? (failure.error.status ?? 500) : failure.error.status;
+    if (!ex.retry?.retry(ex, { kind, error: answer, ...(status === undefined ? {} : { status }) })) ex.fail(answer);
   }
 }
 

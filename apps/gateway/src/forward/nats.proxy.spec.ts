@@ -74,6 +74,8 @@ describe('gateway → NATS upstream (a real Nest microservice)', () => {
       port: 0,
       adminPort: 0,
       nats: { servers: NATS_URL },
+      // These specs read how one NATS exchange maps to HTTP; retries (and their backoff on the fake clock) have their own.
+      defaults: { resilience: { retries: false } },
       routes: [{ path: '/nobody', service: 'orders', subject: subject('nobody-listens'), timeoutMs: 2_000 }],
     });
   });

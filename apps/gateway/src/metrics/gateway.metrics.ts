@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerState, GuardListeners } from '@meshway/resilience';
 
 /** Latency buckets in seconds: sub-millisecond resolution where a proxy lives, up to the default route timeout. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -21,6 +22,32 @@ export class RouteRecorder {
     readonly service: string,
   ) {}
 
+  /** A failed attempt sent again. */
+  retried(): void {
+    this.metrics.resilience.retries.inc(this.labels);
+  }
+
+  /** A retry the budget refused. */
+  budgetExhausted(): void {
+    this.metrics.resilience.budgetExhausted.inc(this.labels);
+  }
+
+  /** The deadline passed before a response started (504). */
+  deadlineExceeded(): void {
+    this.metrics.resilience.deadlineExceeded.inc(this.labels);
+  }
+
+  /** The bulkhead refused the request (503). */
+  bulkheadFull(): void {
+    this.metrics.resilience.bulkheadRejections.inc(this.labels);
+  }
+
+  private get labels(): { route: string; service: string } {
+    return (this.cachedLabels ??= { route: this.route, service: this.service });
+  }
+
+  private cachedLabels: { route: string; service: string } | undefined;
+
   record(status: number, seconds: number): void {
     let series = this.byStatus.get(status);
     if (!series) {
@@ -41,6 +68,16 @@ export class GatewayMetrics {
   private readonly releaseWeight: Gauge<'service'>;
   private readonly rollbacks: Counter<'service'>;
   private readonly recorders = new Map<string, RouteRecorder>();
+  /** What resilience did, per route and per instance. */
+  readonly resilience: {
+    readonly retries: Counter<'route' | 'service'>;
+    readonly budgetExhausted: Counter<'route' | 'service'>;
+    readonly deadlineExceeded: Counter<'route' | 'service'>;
+    readonly bulkheadRejections: Counter<'route' | 'service'>;
+    readonly ejections: Counter<'service' | 'instance'>;
+    readonly breakerState: Gauge<'service' | 'instance'>;
+    readonly breakerTransitions: Counter<'service' | 'instance' | 'to'>;
+  };
 
   constructor() {
     const registers = [this.registry];
@@ -63,6 +100,16 @@ export class GatewayMetrics {
       labelNames: ['service'],
       registers,
     });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]): Counter<L> => new Counter({ name, help, labelNames, registers });
+    this.resilience = {
+      retries: counter('meshway_gateway_retries_total', 'Failed attempts sent again, by route.', ['route', 'service']),
+      budgetExhausted: counter('meshway_gateway_retry_budget_exhausted_total', 'Retries refused because the upstream\'s retry budget was spent.', ['route', 'service']),
+      deadlineExceeded: counter('meshway_gateway_deadline_exceeded_total', 'Requests whose deadline passed before a response started (504).', ['route', 'service']),
+      bulkheadRejections: counter('meshway_gateway_bulkhead_rejections_total', 'Requests refused because the upstream\'s bulkhead was full (503).', ['route', 'service']),
+      ejections: counter('meshway_gateway_ejections_total', 'Instances ejected by outlier detection.', ['service', 'instance']),
+      breakerState: new Gauge({ name: 'meshway_gateway_breaker_state', help: 'Circuit breaker per instance: 0 closed, 1 half-open, 2 open.', labelNames: ['service', 'instance'], registers }),
+      breakerTransitions: counter('meshway_gateway_breaker_transitions_total', 'Circuit breaker state changes per instance.', ['service', 'instance', 'to']),
+    };
     this.releaseWeight = new Gauge({
       name: 'meshway_gateway_release_canary_weight',
       help: 'Percent of traffic the canary of a service release gets (0 once rolled back).',
@@ -99,6 +146,22 @@ export class GatewayMetrics {
 
   setHealthyInstances(service: string, count: number): void {
     this.healthy.set({ service }, count);
+  }
+
+  /** Listeners that count (and log) what a service's breakers and outlier detection do. */
+  guardListeners(service: string, logger: { warn(fields: object, message: string): void; info(fields: object, message: string): void }): GuardListeners {
+    const code: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+    return {
+      onBreaker: (instance, from, to) => {
+        this.resilience.breakerState.set({ service, instance }, code[to]);
+        this.resilience.breakerTransitions.inc({ service, instance, to });
+        (to === 'open' ? logger.warn : logger.info).call(logger, { service, instance, from, to }, `gateway: circuit breaker of ${instance} ${to}`);
+      },
+      onEject: (instance, ms, reason) => {
+        this.resilience.ejections.inc({ service, instance });
+        logger.warn({ service, instance, ejectedForMs: ms, reason }, `gateway: ejected ${instance} for ${ms} ms`);
+      },
+    };
   }
 
   /** The canary weight of a service's release; undefined when the release is gone. */

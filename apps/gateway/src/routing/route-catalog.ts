@@ -1,13 +1,13 @@
 import type { Balancer, BalancerName } from '@meshway/balancing';
 import type { Clock, Random } from '@meshway/clock';
 import type { DiscoverySnapshot, DiscoverySource, Unsubscribe } from '@meshway/discovery';
+import { resolvePolicies } from '@meshway/resilience';
 import type { PoolRegistry, UpstreamTls } from '@meshway/transport';
 import { buildRouteChain, type TerminalDeps } from '../chain/route-steps.js';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
 import type { ReleaseTable } from '../releases/release.table.js';
 import type { DrainedInstances } from '../upstream/drained.instances.js';
-import { OutlierEjector } from '../upstream/outlier.ejector.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
 import { CorsPolicy } from './cors.policy.js';
@@ -176,13 +176,15 @@ export class RouteCatalog {
     if (previous?.upstream === upstream) return previous;
     const balancer = this.deps.createBalancer(spec.balancer);
     const { clock, random, logger, metrics, terminals, releases } = this.deps;
-    const context = { key, spec, upstream, balancer, recorder: metrics.recorder(key, spec.service), releases, clock, random, logger };
+    const policies = resolvePolicies(spec.resilience);
+    const context = { key, spec, upstream, balancer, recorder: metrics.recorder(key, spec.service), releases, policies, guards: upstream.guardsFor(policies), clock, random, logger };
     const cors = spec.cors && new CorsPolicy(spec.cors, spec.methods);
     return { key, spec, upstream, balancer, chain: buildRouteChain({ ...context, cors }, terminals), cors };
   }
 
   private newUpstream(service: string): Upstream {
-    return new Upstream(service, this.deps.pools, new OutlierEjector(this.deps.clock), () => this.deps.upstreamTls(service), this.deps.drained);
+    const listeners = this.deps.metrics.guardListeners(service, this.deps.logger);
+    return new Upstream(service, this.deps.pools, this.deps.clock, listeners, () => this.deps.upstreamTls(service), this.deps.drained);
   }
 
   /** A TLS identity was reloaded: every upstream reconnects with it (new pools; old ones finish their requests). */

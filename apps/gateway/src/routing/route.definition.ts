@@ -1,5 +1,6 @@
 import type { BalancerName } from '@meshway/balancing';
 import type { HttpMethod, Transport } from '@meshway/discovery';
+import type { ResilienceConfig } from '@meshway/resilience';
 import type { ConfigSourceName } from '../live-config/config.source.js';
 import type { CorsSettings } from './cors.policy.js';
 import type { HashOn } from './hash-key.js';
@@ -14,6 +15,8 @@ export interface RouteDefaults {
   readonly timeoutMs: number;
   /** Largest request body accepted, bytes. */
   readonly bodyLimitBytes: number;
+  /** Retries, budget, breaker, bulkhead and outlier ejection (see `@meshway/resilience`); a route's fields replace these per policy. */
+  readonly resilience: ResilienceConfig;
 }
 
 /** One route, fully specified: how a request is matched and where it goes. */

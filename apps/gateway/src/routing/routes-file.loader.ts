@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { validRange } from 'semver';
 import { z } from 'zod';
+import { resilienceConfigShape, type ResilienceConfig } from '@meshway/resilience';
 import { BALANCER_NAMES } from '@meshway/balancing';
 import { encodeRoutes, HTTP_METHODS } from '@meshway/discovery';
 import { GatewayConfigError } from '../gateway.errors.js';
@@ -18,7 +19,7 @@ const positiveInt = z.custom<number>((v) => Number.isInteger(v) && (v as number)
 const pathPrefix = z.string().regex(/^\/[^\s?#]*$/, { error: (issue) => `expected a path starting with "/", got ${show(issue.input)}` });
 
 const defaultsSchema = z
-  .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional() })
+  .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional(), ...resilienceConfigShape })
   .strict();
 
 const corsSchema = z
@@ -50,6 +51,7 @@ const routeSchema = z
     versionHeader: z.string().regex(/^[A-Za-z0-9-]+$/, { error: (issue) => `expected a header name, got ${show(issue.input)}` }).optional(),
     timeoutMs: positiveInt.optional(),
     bodyLimitBytes: positiveInt.optional(),
+    ...resilienceConfigShape,
   })
   .strict()
   .superRefine((route, ctx) => {
@@ -89,8 +91,21 @@ export function parseRoutesDocument(document: unknown, defaults: RouteDefaults, 
   return toSpecs(parseWith(fileSchema, document, origin), defaults);
 }
 
+/** The resilience fields of a route or defaults block (only those written). */
+function resilienceOf(fields: Partial<Record<keyof typeof resilienceConfigShape, unknown>>): ResilienceConfig {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(resilienceConfigShape)) if (fields[key as keyof typeof resilienceConfigShape] !== undefined) picked[key] = fields[key as keyof typeof resilienceConfigShape];
+  return picked;
+}
+
 function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] {
-  const defaults = { ...gatewayDefaults, ...file.defaults };
+  const fileDefaults = file.defaults ?? {};
+  const defaults = {
+    balancer: fileDefaults.balancer ?? gatewayDefaults.balancer,
+    timeoutMs: fileDefaults.timeoutMs ?? gatewayDefaults.timeoutMs,
+    bodyLimitBytes: fileDefaults.bodyLimitBytes ?? gatewayDefaults.bodyLimitBytes,
+    resilience: { ...gatewayDefaults.resilience, ...resilienceOf(fileDefaults) },
+  };
   return file.routes.map((route) => ({
     source: 'file',
     name: route.name,
@@ -108,6 +123,7 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
     balancer: route.balancer ?? defaults.balancer,
     timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
     bodyLimitBytes: route.bodyLimitBytes ?? defaults.bodyLimitBytes,
+    resilience: { ...defaults.resilience, ...resilienceOf(route) },
   }));
 }
 

@@ -1,8 +1,9 @@
 import type { Pool } from 'undici';
 import type { ServiceInstance } from '@meshway/discovery';
 import { satisfies } from 'semver';
-import { authorityOf, originOf, poolKey, type FailureKind, type PoolRegistry, type UpstreamTls } from '@meshway/transport';
-import type { OutlierEjector } from './outlier.ejector.js';
+import type { Clock } from '@meshway/clock';
+import { UpstreamGuards, type GuardListeners, type ResiliencePolicies } from '@meshway/resilience';
+import { authorityOf, originOf, poolKey, type PoolRegistry, type UpstreamTls } from '@meshway/transport';
 
 /** Where an HTTP request to one instance goes. */
 export interface HttpTarget {
@@ -25,11 +26,14 @@ export class Upstream {
   private origins = new Set<string>();
   /** HTTP instances per semver range, computed once per range and instance list (versioned routes, releases). */
   private byRange = new Map<string, readonly ServiceInstance[]>();
+  /** Resilience state per set of policies: routes of this service with the same policies share one (the usual case). */
+  private readonly guards = new Map<string, UpstreamGuards>();
 
   constructor(
     readonly service: string,
     private readonly pools: PoolRegistry,
-    private readonly ejector: OutlierEjector,
+    private readonly clock: Clock,
+    private readonly listeners: GuardListeners,
     /** The TLS identity to reach this service with, when the gateway has one (mTLS); read on every update. */
     private readonly tls: () => UpstreamTls | undefined = () => undefined,
     /** Instances an operator drained: they get no new request. */
@@ -40,12 +44,26 @@ export class Upstream {
     return this.current;
   }
 
-  /** The instances reached over HTTP that are neither drained nor ejected (the balancer's choices for an HTTP route). */
+  /** The instances reached over HTTP that are not drained (a route's guards then leave out ejected ones and open breakers). */
   get httpInstances(): readonly ServiceInstance[] {
-    return this.ejector.filter(this.drained.filter(this.http));
+    return this.drained.filter(this.http);
   }
 
-  /** The not-ejected HTTP instances whose service version satisfies `range` (prereleases included: a canary may be one). */
+  /**
+   * The budget, breakers, outlier detection and bulkhead for `policies` on this service: made on first use and shared by
+   * every route with the same policies, so what one route learns about an instance, the others use.
+   */
+  guardsFor(policies: ResiliencePolicies): UpstreamGuards {
+    const key = JSON.stringify([policies.budget, policies.breaker, policies.outlier, policies.bulkhead]);
+    let guards = this.guards.get(key);
+    if (!guards) {
+      guards = new UpstreamGuards(policies, this.clock, this.listeners);
+      this.guards.set(key, guards);
+    }
+    return guards;
+  }
+
+  /** The not-drained HTTP instances whose service version satisfies `range` (prereleases included: a canary may be one). */
   httpInstancesFor(range: string): readonly ServiceInstance[] {
     let matching = this.byRange.get(range);
     if (!matching) {
@@ -53,7 +71,7 @@ export class Upstream {
       // Ranges come from request headers too: remember only a bounded number of them.
       if (this.byRange.size < MAX_CACHED_RANGES) this.byRange.set(range, matching);
     }
-    return this.ejector.filter(this.drained.filter(matching));
+    return this.drained.filter(matching);
   }
 
   /** The distinct service versions the HTTP instances run (for a "no such version" answer). */
@@ -61,19 +79,10 @@ export class Upstream {
     return [...new Set(this.http.map((instance) => instance.serviceVersion ?? 'unversioned'))].sort();
   }
 
-  /** An attempt on `instance` failed: one that refused or broke the connection sits out picks for a while. */
-  reportFailure(instance: ServiceInstance, kind: FailureKind): void {
-    if (kind === 'connect' || kind === 'reset') this.ejector.eject(instance);
-  }
 
-  /** An attempt on `instance` got an answer below 500. */
-  reportSuccess(_instance: ServiceInstance): void {
-    // Passive health only learns from failures today.
-  }
-
-  /** Ids of instances currently ejected. */
+  /** Ids of instances outlier detection has ejected now (by any of this service's guards). */
   get ejectedIds(): string[] {
-    return this.ejector.ejectedIds();
+    return [...new Set([...this.guards.values()].flatMap((guards) => guards.outlier?.ejectedIds() ?? []))];
   }
 
   /** Pool keys this upstream's HTTP instances use (to know which pools may close). */
@@ -102,6 +111,8 @@ export class Upstream {
     this.targets = targets;
     this.origins = origins;
     this.byRange = new Map();
+    const ids = new Set(instances.map((instance) => instance.id));
+    for (const guards of this.guards.values()) guards.retain(ids);
   }
 
   /** Rebuilds the targets with the current TLS identity (it was reloaded). */

@@ -1,11 +1,7 @@
+import type { FailureKind } from '@meshway/resilience';
 import { TransportError, TransportErrorCode } from '../transport.errors.js';
 
-/**
- * How an attempt failed, as far as resilience cares: `connect` — the request never reached the instance (safe to send
- * again, whatever the method); `reset` — the connection broke mid-exchange; `timeout` — no answer in time; `status` — the
- * instance answered with an error status.
- */
-export type FailureKind = 'connect' | 'reset' | 'timeout' | 'status';
+export type { FailureKind };
 
 /** A failed upstream attempt: the error to answer with, and its kind. */
 export interface UpstreamFailure {

@@ -13,13 +13,14 @@ function othersThan(instances: readonly ServiceInstance[], failed: ServiceInstan
   return instances.filter((instance) => instance !== failed);
 }
 
-function pickStep({ spec, upstream, balancer }: RouteContext): Step {
+function pickStep({ spec, upstream, balancer, guards }: RouteContext): Step {
   const hashOn: HashOn | undefined = spec.balancer === 'consistent-hash' ? (spec.hashOn ?? { from: 'ip' }) : undefined;
   return (ex, next) => {
-    const healthy = ex.versionRange === undefined ? upstream.httpInstances : upstream.httpInstancesFor(ex.versionRange);
+    const healthy = guards.available(ex.versionRange === undefined ? upstream.httpInstances : upstream.httpInstancesFor(ex.versionRange));
     const candidates = ex.attempts === 0 ? healthy : othersThan(healthy, ex.instance);
     const instance = balancer.pick(candidates, hashOn && { hashKey: hashKeyOf(ex, hashOn) });
     if (!instance) throw noInstance(spec.service);
+    guards.tryAcquire(instance.id);
     ex.instance = instance;
     ex.picked(balancer.begin(instance));
     next(ex);
@@ -27,7 +28,8 @@ function pickStep({ spec, upstream, balancer }: RouteContext): Step {
 }
 
 /**
- * HTTP routes: the balancer picks one healthy, not-ejected instance (consistent-hash routes on the route's `hashOn`
+ * HTTP routes: the balancer picks one healthy instance that is neither drained, ejected nor behind an open breaker (a
+ * half-open breaker lends it a probe slot), another one than the last attempt's when there is a choice (consistent-hash routes on the route's `hashOn`
  * key). NATS routes have no such step: the NATS queue group picks the member; an empty registry entry is a 503 there.
  */
 export const instancePickStep: StepFactory = {

@@ -1,45 +1,79 @@
+import type { TimerHandle } from '@meshway/clock';
+import { RetryPolicy } from '@meshway/resilience';
 import type { AttemptFailure, Exchange, RetryHook } from '../exchange.js';
 import type { Next, RouteContext, StepFactory } from '../step.js';
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-const MAX_ATTEMPTS = 3;
-
 /**
- * Sends a failed attempt again, on another instance: when the instance refused the connection (the request never left,
- * whatever its method), or the connection broke under an idempotent request — and only when the request can be sent
- * again (no body streamed). Made once per route; the exchange only holds a reference to it.
+ * Sends a failed attempt again when the route's policy, the upstream's retry budget and the deadline all allow it:
+ * after a full-jitter backoff (or the upstream's Retry-After), to another instance when there is one. Runs the steps
+ * below it again (pick, forward); made once per route — the exchange only holds a reference to it.
  */
-class RetryOnConnectionFailure implements RetryHook {
+class RetryStep implements RetryHook {
   private next: Next = () => undefined;
+  private readonly policy: RetryPolicy;
 
-  constructor(private readonly route: RouteContext) {}
+  constructor(
+    private readonly route: RouteContext,
+    options: NonNullable<RouteContext['policies']['retry']>,
+  ) {
+    this.policy = new RetryPolicy(options, route.random);
+  }
 
   readonly step = (ex: Exchange, next: Next): void => {
     this.next = next;
     ex.retry = this;
+    this.route.guards.budget?.recordRequest();
     next(ex);
   };
 
   retry(ex: Exchange, failure: AttemptFailure): boolean {
-    if (!ex.resendable || ex.attempts >= MAX_ATTEMPTS || ex.done) return false;
-    if (failure.kind !== 'connect' && !(failure.kind === 'reset' && IDEMPOTENT.has(ex.req.method ?? ''))) return false;
-    if (!this.hasAnotherInstance(ex)) return false;
+    if (ex.done) return false;
+    const decision = this.policy.decide({
+      attempts: ex.attempts, method: ex.req.method ?? 'GET', kind: failure.kind, remainingMs: ex.remainingMs(), resendable: ex.resendable,
+      ...(failure.status === undefined ? {} : { status: failure.status }), ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+    });
+    if (!decision.retry || !this.somewhereToGo(ex, failure)) return false;
+    const budget = this.route.guards.budget;
+    if (budget && !budget.tryWithdraw()) {
+      this.route.recorder.budgetExhausted();
+      return false;
+    }
+    this.route.recorder.retried();
+    if (decision.delayMs === 0) this.again(ex);
+    else this.later(ex, decision.delayMs);
+    return true;
+  }
+
+  /** A refused connection is not worth trying on the same instance; other failures may be (a 503 with Retry-After). */
+  private somewhereToGo(ex: Exchange, failure: AttemptFailure): boolean {
+    if (this.route.spec.transport === 'nats' || failure.kind !== 'connect') return true;
+    const { upstream } = this.route;
+    const healthy = ex.versionRange === undefined ? upstream.httpInstances : upstream.httpInstancesFor(ex.versionRange);
+    return this.route.guards.available(healthy).some((instance) => instance !== ex.instance);
+  }
+
+  private later(ex: Exchange, delayMs: number): void {
+    const clock = this.route.clock;
+    let timer: TimerHandle = undefined;
+    ex.upstream = { abort: () => clock.clearTimeout(timer) };
+    timer = clock.setTimeout(() => {
+      this.again(ex);
+    }, delayMs);
+  }
+
+  private again(ex: Exchange): void {
+    ex.upstream = undefined;
+    if (ex.done) return;
     try {
       this.next(ex);
     } catch (error) {
       ex.failWith(error);
     }
-    return true;
-  }
-
-  private hasAnotherInstance(ex: Exchange): boolean {
-    const healthy = ex.versionRange === undefined ? this.route.upstream.httpInstances : this.route.upstream.httpInstancesFor(ex.versionRange);
-    return healthy.some((instance) => instance !== ex.instance);
   }
 }
 
-/** HTTP routes: failover to another instance on connection failures (see {@link RetryOnConnectionFailure}). */
+/** Routes with retries (all by default): see {@link RetryStep}. */
 export const retryStep: StepFactory = {
   name: 'retry',
-  create: (route) => (route.spec.transport === 'http' ? new RetryOnConnectionFailure(route).step : undefined),
+  create: (route) => (route.policies.retry && route.policies.retry.attempts !== 1 ? new RetryStep(route, route.policies.retry).step : undefined),
 };
