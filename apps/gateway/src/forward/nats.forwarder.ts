@@ -101,7 +101,7 @@ export class NatsForwarder {
     });
     ex.upstream = attempt;
     this.exchange(ex, attempt).then(
-      () => attempt.settled(),
+      () => { attempt.settled(); },
       (error: unknown) => {
         attempt.settled();
         if (!attempt.abandoned) this.failed(ex, error);

@@ -155,7 +155,8 @@ export class GatewayMetrics {
       onBreaker: (instance, from, to) => {
         this.resilience.breakerState.set({ service, instance }, code[to]);
         this.resilience.breakerTransitions.inc({ service, instance, to });
-        (to === 'open' ? logger.warn : logger.info).call(logger, { service, instance, from, to }, `gateway: circuit breaker of ${instance} ${to}`);
+        if (to === 'open') logger.warn({ service, instance, from, to }, `gateway: circuit breaker of ${instance} opened`);
+        else logger.info({ service, instance, from, to }, `gateway: circuit breaker of ${instance} ${to}`);
       },
       onEject: (instance, ms, reason) => {
         this.resilience.ejections.inc({ service, instance });

@@ -18,7 +18,7 @@ function limitInFlight(route: RouteContext, bulkhead: NonNullable<RouteContext['
     }
     // The slow path: wait in the bounded queue, at most until the request's deadline.
     const controller = new AbortController();
-    ex.upstream = { abort: () => controller.abort() };
+    ex.upstream = { abort: () => { controller.abort(); } };
     return bulkhead.acquire(controller.signal).then(
       () => {
         ex.upstream = undefined;

@@ -55,7 +55,7 @@ class RetryStep implements RetryHook {
   private later(ex: Exchange, delayMs: number): void {
     const clock = this.route.clock;
     let timer: TimerHandle = undefined;
-    ex.upstream = { abort: () => clock.clearTimeout(timer) };
+    ex.upstream = { abort: () => { clock.clearTimeout(timer); } };
     timer = clock.setTimeout(() => {
       this.again(ex);
     }, delayMs);
