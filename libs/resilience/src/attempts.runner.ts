@@ -59,7 +59,9 @@ export async function runAttempts<I extends { readonly id: string }, R>(options:
       }
       guards.report(instance.id, { ok: false, kind: failure.kind, ...(failure.status === undefined ? {} : { status: failure.status }) }, all.length);
       const decision = retry?.decide({ attempts: attempt, method: options.method, ...failure, remainingMs: options.remainingMs(), resendable: true });
-      if (!decision?.retry || !(guards.budget?.tryWithdraw() ?? true)) throw error;
+      // A refused connection is not worth trying on the same instance (as the gateway's retry step): only elsewhere.
+      const elsewhere = failure.kind !== 'connect' || guards.available(options.instances()).some((i) => i.id !== instance.id);
+      if (!decision?.retry || !elsewhere || !(guards.budget?.tryWithdraw() ?? true)) throw error;
       if (decision.delayMs > 0) await clock.sleep(decision.delayMs, options.signal);
     }
   }

@@ -29,6 +29,11 @@ export class InstanceDirectory {
     return this.watched.get(service)?.instances ?? resolved;
   }
 
+  /** The watched instances of `service` now, without waiting (undefined until its watch answered). */
+  current(service: string): readonly ServiceInstance[] | undefined {
+    return this.watched.get(service)?.instances;
+  }
+
   close(): void {
     for (const entry of this.watched.values()) entry.stop();
     this.watched.clear();

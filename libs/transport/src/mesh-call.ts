@@ -1,10 +1,15 @@
 import type { ServiceInstance } from '@meshway/discovery';
+import type { ResilienceConfig } from '@meshway/resilience';
 
 /** Per-call options of {@link MeshClient.call}. */
 export interface CallOptions {
   /** Time budget for this call in ms (default: the client's `defaultTimeoutMs`). */
   readonly timeoutMs?: number;
-  /** Absolute deadline in ms on the client's clock (`clock.now()`); the call gets min(timeoutMs, deadline − now). */
+  /**
+   * Absolute deadline in ms on the client's clock (`clock.now()`); the call gets min(timeoutMs, deadline − now). Default:
+   * the deadline of the request being served (`@meshway/resilience`'s context, set by `@meshway/service` from the
+   * caller's `x-request-timeout`), so a chain of calls never outlives the first caller's budget.
+   */
   readonly deadline?: number;
   /** Extra headers (HTTP headers, or NATS headers). Names are sent lower-case. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -16,6 +21,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Consistent-hash key for balancers that use one. */
   readonly hashKey?: string;
+  /** This call's `retries` / `retryOn` over the client's and the service's (e.g. `{ retries: { retryable: true } }` for a safe POST). */
+  readonly resilience?: Pick<ResilienceConfig, 'retries' | 'retryOn'>;
 }
 
 /** A successful answer (status < 500). 5xx answers and NATS `err` replies are thrown as MESHWAY_UPSTREAM_ERROR. */

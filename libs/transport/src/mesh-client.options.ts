@@ -1,5 +1,6 @@
 import { createBalancer, isBalancerName, BALANCER_NAMES, type Balancer, type BalancerName } from '@meshway/balancing';
-import { systemClock, type Clock } from '@meshway/clock';
+import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock';
+import { DEFAULT_POLICIES, resilienceConfigSchema, type ResilienceConfig } from '@meshway/resilience';
 import type { DiscoverySource } from '@meshway/discovery';
 import type { HttpPoolOptions } from './http.caller.js';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -24,6 +25,13 @@ export interface MeshClientOptions {
   readonly logger?: TransportLogger;
   /** undici Pool settings per HTTP instance. */
   readonly http?: HttpPoolOptions;
+  /**
+   * Retries, budget, breaker, bulkhead and outlier ejection for every call (see `@meshway/resilience`; default
+   * `DEFAULT_POLICIES`: 3 attempts for idempotent calls within a 20 % budget, a breaker per instance, ejection on).
+   */
+  readonly resilience?: ResilienceConfig;
+  /** The same, per target service, over `resilience` (e.g. `{ billing: { retries: false, bulkhead: { maxConcurrent: 20 } } }`). */
+  readonly services?: Readonly<Record<string, ResilienceConfig>>;
 }
 
 export interface ResolvedMeshClientOptions {
@@ -35,6 +43,9 @@ export interface ResolvedMeshClientOptions {
   readonly defaultTimeoutMs: number;
   readonly logger: TransportLogger;
   readonly http: Required<HttpPoolOptions>;
+  readonly resilience: ResilienceConfig;
+  readonly services: Readonly<Record<string, ResilienceConfig>>;
+  readonly random: Random;
 }
 
 export const MESH_CLIENT_DEFAULTS = {
@@ -67,6 +78,13 @@ function resolveNats(nats: NatsSource | undefined): NatsSource | undefined {
   return { servers: servers as string[] };
 }
 
+function resilienceOption(option: string, config: unknown): ResilienceConfig {
+  const result = resilienceConfigSchema.safeParse(config);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw invalid(`${option}${issue?.path.length ? `.${issue.path.join('.')}` : ''}`, config, issue?.message ?? 'a resilience configuration');
+}
+
 /** Fills defaults and validates; throws MESHWAY_TRANSPORT_INVALID_OPTIONS naming the option, the value and what is allowed. */
 export function resolveOptions(options: MeshClientOptions): ResolvedMeshClientOptions {
   const discovery = (options as Partial<MeshClientOptions> | undefined)?.discovery;
@@ -81,6 +99,9 @@ export function resolveOptions(options: MeshClientOptions): ResolvedMeshClientOp
     nats: resolveNats(options.nats),
     defaultTimeoutMs: positiveInteger('defaultTimeoutMs', options.defaultTimeoutMs ?? MESH_CLIENT_DEFAULTS.defaultTimeoutMs),
     logger: options.logger ?? silentLogger,
+    resilience: resilienceOption('resilience', options.resilience ?? DEFAULT_POLICIES),
+    services: Object.fromEntries(Object.entries(options.services ?? {}).map(([service, config]) => [service, resilienceOption(`services.${service}`, config)])),
+    random: mathRandom,
     http: {
       connections: positiveInteger('http.connections', options.http?.connections ?? MESH_CLIENT_DEFAULTS.http.connections),
       keepAliveTimeoutMs: positiveInteger('http.keepAliveTimeoutMs', options.http?.keepAliveTimeoutMs ?? MESH_CLIENT_DEFAULTS.http.keepAliveTimeoutMs),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Balancer, RequestOutcome } from '@meshway/balancing';
 import type { ServiceInstance } from '@meshway/discovery';
+import { currentDeadline, runAttempts, type AttemptFailureInfo } from '@meshway/resilience';
+import { CallPolicyTable } from './call.policies.js';
 import { HttpCaller } from './http.caller.js';
 import { InstanceDirectory } from './instance.directory.js';
 import type { CallOptions, MeshResponse, TransportCaller } from './mesh-call.js';
@@ -9,6 +11,7 @@ import { MESH_HEADERS, timeoutHeaderValue } from './mesh-headers.js';
 import { NatsCaller } from './nats.caller.js';
 import { showValue } from './show-value.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
+import { classifyUpstreamError } from './upstream/upstream.failure.js';
 
 /**
  * Calls a service by name: discovery gives its instances, the balancer picks one, and the call goes
@@ -19,6 +22,7 @@ export class MeshClient {
   private readonly options: ResolvedMeshClientOptions;
   private readonly directory: InstanceDirectory;
   private readonly balancers = new Map<string, Balancer>();
+  private readonly policies: CallPolicyTable;
   private readonly http: HttpCaller;
   private readonly nats: NatsCaller;
   private closed = false;
@@ -27,6 +31,7 @@ export class MeshClient {
     this.options = resolveOptions(options);
     this.http = new HttpCaller(this.options.http);
     this.nats = new NatsCaller(this.options.nats);
+    this.policies = new CallPolicyTable(this.options.resilience, this.options.services, this.options.clock, this.options.random);
     this.directory = new InstanceDirectory(this.options.discovery, (live) => void this.release(live), this.options.logger);
   }
 
@@ -38,23 +43,53 @@ export class MeshClient {
   async call<T = unknown>(service: string, target: string, payload?: unknown, options: CallOptions = {}): Promise<MeshResponse<T>> {
     const { clock } = this.options;
     const deadlineAt = this.deadlineOf(service, target, options);
-    const instance = await this.pick(service, options);
-    const budget = deadlineAt - clock.now();
-    if (budget <= 0) throw deadlineExceeded(service, target);
-    const headers = meshHeaders(options, budget);
-    const { signal, dispose } = this.budgetSignal(budget, `${target} on ${service} instance ${instance.id}`, options.signal);
+    const instances = await this.directory.instances(service);
+    if (deadlineAt - clock.now() <= 0) throw deadlineExceeded(service, target);
+    const { policies, retry, guards } = this.policies.for(service, options.resilience);
+    const { signal, dispose } = this.budgetSignal(deadlineAt - clock.now(), `${target} on ${service}`, options.signal);
+    const bulkhead = guards.bulkhead;
+    try {
+      if (bulkhead) await bulkhead.acquire(signal).catch((error: unknown) => Promise.reject(signal.aborted ? (signal.reason as Error) : bulkheadFull(service, error)));
+      try {
+        const response = await runAttempts({
+          guards, retry, clock, signal,
+          method: methodOf(target),
+          instances: () => this.directory.current(service) ?? instances,
+          pick: (candidates) => this.pickFrom(service, candidates, options),
+          attempt: (instance) => this.attempt({ service, target, payload, options, instance, deadlineAt, signal, perTryTimeoutMs: policies.retry?.perTryTimeoutMs }),
+          classify: retryableFailure,
+          remainingMs: () => deadlineAt - clock.now(),
+        });
+        return response as MeshResponse<T>;
+      } finally {
+        bulkhead?.release();
+      }
+    } finally {
+      dispose();
+    }
+  }
+
+  /** One attempt on one instance: within what is left of the deadline (and the per-try timeout), reported to the balancer. */
+  private async attempt(call: AttemptCall): Promise<MeshResponse> {
+    const { clock } = this.options;
+    const { service, target, instance } = call;
+    const remaining = call.deadlineAt - clock.now();
+    if (remaining <= 0) throw deadlineExceeded(service, target);
+    const budget = call.perTryTimeoutMs === undefined ? remaining : Math.min(remaining, call.perTryTimeoutMs);
+    const perTry = budget < remaining ? this.perTrySignal(budget, `${target} on ${service} instance ${instance.id}`, call.signal) : undefined;
+    const signal = perTry?.signal ?? call.signal;
     const done = this.balancerOf(service).begin(instance);
     const started = clock.monotonic();
     try {
-      const exchange = { instance, target, payload, headers, timeoutMs: budget, signal };
+      const exchange = { instance, target, payload: call.payload, headers: meshHeaders(call.options, budget), timeoutMs: budget, signal };
       const response = await this.callerOf(instance).send(exchange);
       done({ ok: true, latencyMs: clock.monotonic() - started });
-      return response as MeshResponse<T>;
+      return response;
     } catch (error) {
       done(outcomeOf(error, clock.monotonic() - started));
       throw error;
     } finally {
-      dispose();
+      perTry?.dispose();
     }
   }
 
@@ -80,15 +115,16 @@ export class MeshClient {
     }
     if (signal?.aborted) throw aborted(service, target);
     const now = this.options.clock.now();
-    if (deadline !== undefined && deadline <= now) throw deadlineExceeded(service, target, now - deadline);
+    // A call made while serving a request inherits what is left of that request's deadline.
+    const until = deadline ?? currentDeadline()?.at;
+    if (until !== undefined && until <= now) throw deadlineExceeded(service, target, now - until);
     const budget = timeoutMs ?? this.options.defaultTimeoutMs;
-    return deadline === undefined ? now + budget : Math.min(now + budget, deadline);
+    return until === undefined ? now + budget : Math.min(now + budget, until);
   }
 
-  private async pick(service: string, options: CallOptions): Promise<ServiceInstance> {
-    const instances = await this.directory.instances(service);
+  private pickFrom(service: string, candidates: readonly ServiceInstance[], options: CallOptions): ServiceInstance {
     const context = options.hashKey === undefined ? undefined : { hashKey: options.hashKey };
-    const instance = this.balancerOf(service).pick(instances, context);
+    const instance = this.balancerOf(service).pick(candidates, context);
     if (!instance) throw new TransportError(TransportErrorCode.NoInstance, `No healthy instance of service "${service}"`);
     return instance;
   }
@@ -128,6 +164,27 @@ export class MeshClient {
     };
   }
 
+  /** The call's signal, plus this attempt's own limit (the per-try timeout): either one aborts it, with its own reason. */
+  private perTrySignal(ms: number, where: string, parent: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+    const { clock } = this.options;
+    const controller = new AbortController();
+    const timer = clock.setTimeout(() => {
+      controller.abort(new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer within the per-try timeout of ${Math.ceil(ms)} ms`, undefined, { failure: 'timeout' }));
+    }, ms);
+    const onAbort = (): void => {
+      controller.abort(parent.reason);
+    };
+    if (parent.aborted) onAbort();
+    else parent.addEventListener('abort', onAbort, { once: true });
+    return {
+      signal: controller.signal,
+      dispose: () => {
+        clock.clearTimeout(timer);
+        parent.removeEventListener('abort', onAbort);
+      },
+    };
+  }
+
   private async release(live: readonly ServiceInstance[]): Promise<void> {
     await Promise.allSettled([this.http.release(live), this.nats.release(live)]);
   }
@@ -149,6 +206,44 @@ function meshHeaders(options: CallOptions, budget: number): Record<string, strin
     }
   }
   return headers;
+}
+
+interface AttemptCall {
+  readonly service: string;
+  readonly target: string;
+  readonly payload: unknown;
+  readonly options: CallOptions;
+  readonly instance: ServiceInstance;
+  readonly deadlineAt: number;
+  readonly signal: AbortSignal;
+  readonly perTryTimeoutMs: number | undefined;
+}
+
+/** `'GET /users/1'` → GET (idempotent, retried); a NATS pattern is not a method: only connection failures retry it, unless marked retryable. */
+function methodOf(target: string): string {
+  const space = target.indexOf(' ');
+  return space === -1 ? 'NATS' : target.slice(0, space).toUpperCase();
+}
+
+/** What the retry loop may try again: failures of the instance; not answers (4xx), caller mistakes, aborts or a spent deadline. */
+function retryableFailure(error: unknown): AttemptFailureInfo | undefined {
+  if (!(error instanceof TransportError)) return { kind: 'reset' };
+  switch (error.code) {
+    case TransportErrorCode.InvalidCall:
+    case TransportErrorCode.Aborted:
+    case TransportErrorCode.DeadlineExceeded:
+    case TransportErrorCode.NoInstance:
+      return undefined;
+    case TransportErrorCode.UpstreamError:
+      if (error.status !== undefined && error.status < 500) return undefined;
+      return { kind: 'status', status: error.status ?? 500 };
+    default:
+      return { kind: classifyUpstreamError(error, '').kind };
+  }
+}
+
+function bulkheadFull(service: string, cause: unknown): TransportError {
+  return new TransportError(TransportErrorCode.BulkheadFull, `${service} is at its limit of calls in flight from this client`, undefined, { cause });
 }
 
 /** Only failures that say something about the instance count against it. */

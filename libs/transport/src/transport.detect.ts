@@ -1,5 +1,5 @@
-import { connect as tcpConnect } from 'node:net';
 import type { Transport } from '@meshway/discovery';
+import { probeTcp } from '@meshway/process';
 import { showValue } from './show-value.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
 
@@ -41,25 +41,9 @@ export function parseNatsServer(server: string): { host: string; port: number } 
 }
 
 /** Resolves when a TCP connection to host:port opens within `timeoutMs`; rejects with the reason otherwise. */
-function probe(host: string, port: number, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = tcpConnect({ host, port });
-    const finish = (error?: Error): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve();
-    };
-    const timer = setTimeout(() => {
-      finish(new Error(`no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      finish();
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      finish(new Error(error.code ?? error.message));
-    });
-  });
+async function probe(host: string, port: number, timeoutMs: number): Promise<void> {
+  const result = await probeTcp(host, port, { timeoutMs });
+  if (!result.reachable) throw new Error(result.reason);
 }
 
 /**

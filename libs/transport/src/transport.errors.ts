@@ -1,4 +1,5 @@
 import { MeshwayError } from '@meshway/errors';
+import type { FailureKind } from '@meshway/resilience';
 
 /** Stable error codes of `@meshway/transport`. The gateway maps them to HTTP statuses in one place. */
 export const TransportErrorCode = {
@@ -22,6 +23,8 @@ export const TransportErrorCode = {
   InvalidCall: 'MESHWAY_INVALID_CALL',
   /** The caller's AbortSignal fired before the answer came (→ 499 when a client went away). */
   Aborted: 'MESHWAY_CALL_ABORTED',
+  /** The target service's bulkhead is full: its requests in flight and waiting are at their limits (→ 503). */
+  BulkheadFull: 'MESHWAY_BULKHEAD_FULL',
 } as const;
 
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
@@ -30,15 +33,18 @@ export class TransportError extends MeshwayError<TransportErrorCode> {
   override readonly name = 'TransportError';
   /** What the upstream sent with its error (a 5xx body, or a Nest `err` value), when it sent something. */
   readonly body: unknown;
+  /** How the attempt failed, when the error came from one (refused vs broken connection decide whether a retry is safe). */
+  readonly failure: FailureKind | undefined;
 
   constructor(
     code: TransportErrorCode,
     message: string,
     /** HTTP status the upstream reported, when it reported one. */
     readonly status?: number,
-    options?: ErrorOptions & { body?: unknown },
+    options?: ErrorOptions & { body?: unknown; failure?: FailureKind },
   ) {
     super(code, message, options);
     this.body = options?.body;
+    this.failure = options?.failure;
   }
 }

@@ -48,13 +48,13 @@ export function readNestReply(reply: NestReply, where: string): ReplyResult {
 /** Classifies what a NATS request threw: no responders and a closed connection never reached a handler (`connect`). */
 export function classifyNatsError(error: unknown, where: string, subject: string): UpstreamFailure {
   if (error instanceof errors.NoRespondersError || (error instanceof errors.RequestError && error.isNoResponders())) {
-    return { kind: 'connect', error: new TransportError(TransportErrorCode.UpstreamUnavailable, `${where} is unavailable: no NATS responders on "${subject}"`, undefined, { cause: error }) };
+    return { kind: 'connect', error: new TransportError(TransportErrorCode.UpstreamUnavailable, `${where} is unavailable: no NATS responders on "${subject}"`, undefined, { cause: error, failure: 'connect' }) };
   }
   if (error instanceof errors.TimeoutError || (error instanceof errors.RequestError && error.cause instanceof errors.TimeoutError)) {
-    return { kind: 'timeout', error: new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer on "${subject}" in time`, undefined, { cause: error }) };
+    return { kind: 'timeout', error: new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer on "${subject}" in time`, undefined, { cause: error, failure: 'timeout' }) };
   }
   if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) {
-    return { kind: 'connect', error: new TransportError(TransportErrorCode.NatsUnavailable, `${where}: the NATS connection is closed`, undefined, { cause: error }) };
+    return { kind: 'connect', error: new TransportError(TransportErrorCode.NatsUnavailable, `${where}: the NATS connection is closed`, undefined, { cause: error, failure: 'connect' }) };
   }
   return classifyUpstreamError(error, where);
 }

@@ -57,12 +57,13 @@ export function classifyUpstreamError(error: unknown, where: string): UpstreamFa
   const message = error instanceof Error ? error.message : String(error);
   const kind = failureKindOf(code);
   const why = typeof code === 'string' ? `${message} (${code})` : message;
-  if (kind === 'timeout') return { kind, error: new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer in time: ${why}`, undefined, { cause: error }) };
-  if (kind) return { kind, error: new TransportError(TransportErrorCode.UpstreamUnavailable, `${where} is unavailable: ${why}`, undefined, { cause: error }) };
-  return { kind: 'reset', error: new TransportError(TransportErrorCode.UpstreamError, `${where} failed: ${why}`, undefined, { cause: error }) };
+  if (kind === 'timeout') return { kind, error: new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer in time: ${why}`, undefined, { cause: error, failure: kind }) };
+  if (kind) return { kind, error: new TransportError(TransportErrorCode.UpstreamUnavailable, `${where} is unavailable: ${why}`, undefined, { cause: error, failure: kind }) };
+  return { kind: 'reset', error: new TransportError(TransportErrorCode.UpstreamError, `${where} failed: ${why}`, undefined, { cause: error, failure: 'reset' }) };
 }
 
 function kindOfTransportError(error: TransportError): FailureKind {
+  if (error.failure !== undefined) return error.failure;
   switch (error.code) {
     case TransportErrorCode.UpstreamTimeout:
     case TransportErrorCode.DeadlineExceeded:
