@@ -27,8 +27,6 @@ const EDGE_ERRORS = {
   MESHWAY_NOT_FOUND: 404,
   /** Admin API: the name exists already, or the configuration changed under the request (compare-and-set lost). */
   MESHWAY_CONFLICT: 409,
-  /** The upstream's bulkhead is full (requests in flight and waiting at their limits); `Retry-After: 1`. */
-  MESHWAY_BULKHEAD_FULL: 503,
   /** A bug in the gateway (logged); never caused by a request's content. */
   MESHWAY_INTERNAL_ERROR: 500,
 } as const;
@@ -55,6 +53,8 @@ const UPSTREAM_ERRORS: Readonly<Record<UpstreamErrorCode, number>> = {
   [TransportErrorCode.UpstreamTimeout]: 504,
   /** The deadline had passed before the upstream was called. */
   [TransportErrorCode.DeadlineExceeded]: 504,
+  /** The upstream's bulkhead is full (requests in flight and waiting at their limits); `Retry-After: 1`. */
+  [TransportErrorCode.BulkheadFull]: 503,
 };
 
 /**
