@@ -1,4 +1,5 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error.js';
 import { toApiError } from './api-error.filter.js';
@@ -16,6 +17,10 @@ describe('toApiError: one error shape for whatever a handler throws', () => {
     [Object.assign(new Error('Unsupported Media Type: text/csv'), { statusCode: 415 }), 415, 'REQUEST_REJECTED', 'Unsupported Media Type: text/csv'],
     [Object.assign(new Error("Body is not valid JSON but content-type is set to 'application/json'"), { statusCode: 400 }), 400, 'BAD_REQUEST', "Body is not valid JSON but content-type is set to 'application/json'"],
     [new ServiceUnavailableException('draining'), 503, 'INTERNAL_ERROR', 'draining'],
+    [new RpcException({ status: 404, message: 'Order not found' }), 404, 'NOT_FOUND', 'Order not found'],
+    [new RpcException({ status: 409, code: 'ORDER_EXISTS', message: 'Order exists' }), 409, 'ORDER_EXISTS', 'Order exists'],
+    [new RpcException({ status: 422, code: 'not a code!', message: 'Unprocessable' }), 422, 'REQUEST_REJECTED', 'Unprocessable'],
+    [new RpcException({ status: 503 }), 503, 'INTERNAL_ERROR', 'Request rejected'],
   ])('maps %o to %i %s', (thrown, status, code, message) => {
     expect(toApiError(thrown)).toMatchObject({ status, code, message });
   });
@@ -23,5 +28,7 @@ describe('toApiError: one error shape for whatever a handler throws', () => {
   it('hides the internals of an unexpected error behind 500 INTERNAL_ERROR', () => {
     expect(toApiError(new TypeError("Cannot read properties of undefined (reading 'x')"))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' });
     expect(toApiError('a string')).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    expect(toApiError(new RpcException('database down'))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    expect(toApiError(new RpcException({ status: 'error', message: 'x' }))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
   });
 });

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { RpcException } from '@nestjs/microservices';
 import { MESH_HEADERS, reply, type HttpReplyEnvelope } from '@meshway/transport';
 import { of, type Observable } from 'rxjs';
 import { ApiError, ApiErrorCode } from './api-error.js';
@@ -17,9 +18,23 @@ function clientStatusOf(exception: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** `RpcException({ status: 404, message, code? })` keeps its status (as it would reaching the gateway as a NATS `err`). */
+function fromRpcException(exception: RpcException): ApiError | undefined {
+  const error: unknown = exception.getError();
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, message, code } = error as { status?: unknown; message?: unknown; code?: unknown };
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return undefined;
+  const stableCode = typeof code === 'string' && CODE.test(code) ? code : (CODE_BY_STATUS[status] ?? (status >= 500 ? ApiErrorCode.Internal : ApiErrorCode.RequestRejected));
+  return new ApiError(status, stableCode, typeof message === 'string' ? message : 'Request rejected');
+}
+
 /** Maps anything thrown by a handler to an {@link ApiError}; unexpected errors become 500 INTERNAL_ERROR. */
 export function toApiError(exception: unknown): ApiError {
   if (exception instanceof ApiError) return exception;
+  const rpc = exception instanceof RpcException ? fromRpcException(exception) : undefined;
+  if (rpc !== undefined) return rpc;
   const status = clientStatusOf(exception);
   if (status !== undefined) {
     const message = exception instanceof Error ? exception.message : 'Request rejected';
