@@ -13,6 +13,8 @@ export const ApiErrorCode = {
   RequestRejected: 'REQUEST_REJECTED',
   /** The request body is larger than the service accepts (413). */
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** No `@MessagePattern` handler answers the pattern (404): `POST /_meshway/rpc/:pattern` of a NATS service in HTTP mode. */
+  UnknownPattern: 'UNKNOWN_PATTERN',
   /** A bug: an error the service did not expect (500). Never used for bad input. */
   Internal: 'INTERNAL_ERROR',
 } as const;

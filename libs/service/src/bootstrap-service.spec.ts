@@ -130,6 +130,28 @@ describe('bootstrapService', () => {
     expect(await health()).toMatchObject({ status: 200, body: { ready: true, checks: { nats: { status: 'up' } } } });
   });
 
+  it.each([
+    ['MESHWAY_TRANSPORT=http', 'http'],
+    ['MESHWAY_TRANSPORT=auto and NATS not answering', 'auto'],
+  ])('%s: a NATS service starts without NATS and serves its handlers over HTTP', async (_case, mode) => {
+    process.env.NATS_URL = `nats://127.0.0.1:${await freePort()}`;
+    process.env.MESHWAY_TRANSPORT = mode;
+    const service = natsService();
+    running = await bootstrapService(service.module, service.options);
+    const url = running.url;
+    const post = (path: string, body: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+    const greeted = await post(`/api/${service.options.name}`, JSON.stringify({ who: 'ada' }));
+    expect({ status: greeted.status, body: await greeted.json() }).toEqual({ status: 200, body: { hello: 'ada' } });
+    const invalid = await post(`/api/${service.options.name}`, JSON.stringify({ who: '' }));
+    expect({ status: invalid.status, body: await invalid.json() }).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'who' }] } } });
+    const packet = { pattern: service.subject, data: { method: 'POST', path: '/', body: { who: 'grace' } }, id: 'p-1' };
+    expect(await (await post(`/_meshway/rpc/${service.subject}`, JSON.stringify(packet))).json()).toEqual({ id: 'p-1', response: { status: 200, body: { hello: 'grace' } }, isDisposed: true });
+
+    expect(await (await fetch(`${url}/info`)).json()).toMatchObject({ service: service.options.name, transport: 'http' });
+    expect(await health()).toEqual({ status: 200, body: { status: 'ok', service: service.options.name, live: true, ready: true, checks: {} } });
+  });
+
   it('reports 503 while the NATS connection is down, and ready again once it is back', async () => {
     const proxy = await natsProxy();
     process.env.NATS_URL = proxy.url;
@@ -153,8 +175,9 @@ describe('bootstrapService', () => {
     }
   });
 
-  it('fails clearly, with nothing left running, when NATS does not answer', async () => {
+  it('MESHWAY_TRANSPORT=nats: fails clearly, with nothing left running, when NATS does not answer', async () => {
     process.env.NATS_URL = `nats://127.0.0.1:${await freePort()}`;
+    process.env.MESHWAY_TRANSPORT = 'nats';
     const service = natsService();
     const booting = bootstrapService(service.module, service.options);
     await expect(booting).rejects.toMatchObject({ code: 'MESHWAY_SERVICE_NATS_UNAVAILABLE' });

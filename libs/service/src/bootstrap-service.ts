@@ -10,11 +10,13 @@ import { Logger } from '@meshway/logging';
 import { MESH_HEADERS } from '@meshway/transport';
 import { toApiError } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
+import { HttpRpcServer } from './http-rpc.server.js';
 import { natsReadinessCheck } from './nats-readiness.check.js';
 import { ServiceError, ServiceErrorCode } from './service.errors.js';
 import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions } from './service.options.js';
 import type { ServiceIdentity } from './service.identity.js';
-import { SERVICE_IDENTITY, SERVICE_OPTIONS } from './service.tokens.js';
+import { SERVICE_IDENTITY, SERVICE_OPTIONS, SERVICE_TRANSPORT } from './service.tokens.js';
+import type { TransportDecision } from './transport.decision.js';
 
 /** A started service. `close()` drains HTTP and NATS and runs Nest's shutdown hooks; calling it twice is harmless. */
 export interface RunningService {
@@ -64,6 +66,14 @@ async function connectNats(app: NestFastifyApplication, options: ResolvedService
   };
 }
 
+/** No NATS this run: the same handlers answer over HTTP on the app's own listener (see {@link HttpRpcServer}). */
+async function serveOverHttp(app: NestFastifyApplication, options: ResolvedServiceOptions): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const strategy = new HttpRpcServer({ fastify, service: options.name, routes: options.routes, ...(options.stripPrefix === undefined ? {} : { stripPrefix: options.stripPrefix }) });
+  app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+}
+
 function urlOf(app: NestFastifyApplication): { url: string; port: number } {
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -104,32 +114,43 @@ function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: F
   void reply.code(apiError.status).send(apiError.toBody());
 }
 
-function startLine(options: ResolvedServiceOptions, config: ServiceConfig, url: string): string {
-  const transport = options.transport === 'nats' ? `nats at ${config.NATS_URL.join(',')}` : 'http';
-  return `${options.name} listening on ${url} (transport: ${transport})`;
+function startLine(options: ResolvedServiceOptions, transport: TransportDecision, config: ServiceConfig, url: string): string {
+  const how =
+    transport.served === 'nats'
+      ? `nats at ${config.NATS_URL.join(',')}`
+      : transport.declared === 'nats'
+        ? `http — NATS handlers served over HTTP; ${transport.reason}`
+        : 'http';
+  return `${options.name} listening on ${url} (transport: ${how})`;
 }
 
 /**
  * Starts a Meshway service: Nest on Fastify with the pino logger, listening on `PORT`/`HOST` from config
- * (PORT 0 → a free port); for `transport: 'nats'` also a Nest NATS microservice on `NATS_URL`, queue group = name.
- * Fails with MESHWAY_SERVICE_NATS_UNAVAILABLE when NATS does not answer, and with the config error on bad env.
+ * (PORT 0 → a free port). A `transport: 'nats'` service serving NATS this run (`MESHWAY_TRANSPORT=nats`, or `auto` with
+ * NATS answering) also gets a Nest NATS microservice on `NATS_URL`, queue group = name, and fails with
+ * MESHWAY_SERVICE_NATS_UNAVAILABLE when NATS does not answer; serving HTTP, it answers the same handlers over HTTP
+ * ({@link HttpRpcServer}). Fails with the config error on bad env.
  */
 export async function bootstrapService(appModule: Type<unknown>, options: ServiceOptions): Promise<RunningService> {
   const given = resolveServiceOptions(options);
   // Boot errors reject (no process.abort()); logs wait for the pino logger.
   const nestOptions: Readonly<NestApplicationOptions> = { bufferLogs: true, abortOnError: false };
-  const app = await NestFactory.create<NestFastifyApplication>(appModule, new FastifyAdapter({ frameworkErrors }), nestOptions);
+  // Path parameters up to 500 characters, as the gateway routes them.
+  const adapter = new FastifyAdapter({ frameworkErrors, routerOptions: { maxParamLength: 500 } });
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, nestOptions);
   let stopNats = (): void => undefined;
   try {
     const resolved = moduleOptions(app, given);
     app.useLogger(app.get(Logger));
     tagResponses(app);
     const config = app.get<unknown, ServiceConfig>(MESHWAY_CONFIG, { strict: false });
-    if (resolved.transport === 'nats') stopNats = await connectNats(app, resolved, config);
+    const transport = app.get<unknown, TransportDecision>(SERVICE_TRANSPORT, { strict: false });
+    if (transport.served === 'nats') stopNats = await connectNats(app, resolved, config);
+    else if (resolved.transport === 'nats') await serveOverHttp(app, resolved);
     await app.listen(config.PORT, config.HOST);
     const { url, port } = urlOf(app);
     const log = new NestLogger(resolved.name);
-    log.log(startLine(resolved, config, url));
+    log.log(startLine(resolved, transport, config, url));
     let removeSignalHandlers = (): void => undefined;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { HealthChecks, type CheckResult } from './health.checks.js';
 import type { ServiceIdentity, ServiceInfo } from './service.identity.js';
-import { SERVICE_IDENTITY } from './service.tokens.js';
+import { SERVICE_IDENTITY, SERVICE_TRANSPORT } from './service.tokens.js';
+import type { TransportDecision } from './transport.decision.js';
 
 /** `GET /health` body. `live` is true whenever the process answers; `ready` when every check is up. */
 export interface HealthBody {
@@ -22,6 +23,7 @@ export class HealthController {
   constructor(
     private readonly checks: HealthChecks,
     @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
+    @Inject(SERVICE_TRANSPORT) private readonly transport: TransportDecision,
   ) {}
 
   /** 200 when ready, 503 with `status: "error"` when a readiness check is down (the registry's HTTP check reads this). */
@@ -32,8 +34,9 @@ export class HealthController {
     return { status: ready ? 'ok' : 'error', service: this.identity.service, live: true, ready, checks };
   }
 
+  /** Who answers, and over which transport this run (a NATS service in HTTP mode says `http`). */
   @Get('info')
   info(): ServiceInfo {
-    return this.identity.info();
+    return this.identity.info(this.transport.served);
   }
 }

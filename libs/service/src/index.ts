@@ -1,7 +1,9 @@
 export { MeshwayServiceModule } from './meshway-service.module.js';
 export { bootstrapService, type RunningService } from './bootstrap-service.js';
 export { type ServiceOptions, type ResolvedServiceOptions, type ServiceTransport, SERVICE_TRANSPORTS, SERVICE_NAME_PATTERN, resolveServiceOptions } from './service.options.js';
-export { SERVICE_IDENTITY, SERVICE_OPTIONS } from './service.tokens.js';
+export { SERVICE_IDENTITY, SERVICE_OPTIONS, SERVICE_TRANSPORT } from './service.tokens.js';
+export { decideTransport, type TransportDecision } from './transport.decision.js';
+export { HttpRpcServer, RPC_PATH, RPC_META, type HttpRpcServerOptions } from './http-rpc.server.js';
 export { ServiceIdentity, type ServiceInfo } from './service.identity.js';
 export { HealthChecks, DEFAULT_CHECK_TIMEOUT_MS, type CheckResult, type ReadinessCheck, type ReadinessReport } from './health.checks.js';
 export { type HealthBody } from './health.controller.js';

@@ -8,9 +8,11 @@ import { LoggingModule } from '@meshway/logging';
 import { ApiErrorFilter } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
 import { HealthController } from './health.controller.js';
+import { RPC_META } from './http-rpc.server.js';
 import { ServiceIdentity } from './service.identity.js';
-import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions } from './service.options.js';
-import { SERVICE_IDENTITY, SERVICE_OPTIONS } from './service.tokens.js';
+import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions, type ServiceTransport } from './service.options.js';
+import { SERVICE_IDENTITY, SERVICE_OPTIONS, SERVICE_TRANSPORT } from './service.tokens.js';
+import { decideTransport, type TransportDecision } from './transport.decision.js';
 
 /** Fixes the instance id once the HTTP listener is bound (services listen on port 0, so only then is the port known). */
 function bindOnListen(identity: ServiceIdentity, adapterHost: HttpAdapterHost, config: ServiceConfig): ServiceIdentity {
@@ -21,12 +23,30 @@ function bindOnListen(identity: ServiceIdentity, adapterHost: HttpAdapterHost, c
   return identity;
 }
 
+/** Holds `SERVICE_TRANSPORT`, so the service module and the registration share one decision. */
+@Module({})
+class ServiceTransportModule {}
+
+/** `MESHWAY_TRANSPORT` decided once, at boot (`auto` probes NATS): see {@link decideTransport}. */
+function transportModule(declared: ServiceTransport): DynamicModule {
+  return {
+    module: ServiceTransportModule,
+    providers: [{ provide: SERVICE_TRANSPORT, useFactory: (config: ServiceConfig) => decideTransport(declared, config), inject: [MESHWAY_CONFIG] }],
+    exports: [SERVICE_TRANSPORT],
+  };
+}
+
+/** A NATS service serving HTTP registers as `http`, with `meshway-rpc: http`: its patterns answer at `/_meshway/rpc`. */
+function rpcMeta(transport: TransportDecision): { meta?: Record<string, string> } {
+  return transport.declared === 'nats' && transport.served === 'http' ? { meta: { [RPC_META.key]: RPC_META.value } } : {};
+}
+
 /**
- * Registration in the registry (or real Consul) at `CONSUL_HTTP_ADDR`, under the same instance id `/info` shows;
- * global, so `DISCOVERY_SOURCE` reaches `TransportModule` (MeshClient) wherever the service imports it.
+ * Registration in the registry (or real Consul) at `CONSUL_HTTP_ADDR`, under the same instance id `/info` shows, with
+ * the transport it serves; global, so `DISCOVERY_SOURCE` reaches `TransportModule` (MeshClient) wherever the service imports it.
  */
 function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIdentity) {
-  return (config: ServiceConfig): DiscoveryModuleOptions => ({
+  return (config: ServiceConfig, transport: TransportDecision): DiscoveryModuleOptions => ({
     register: config.MESHWAY_REGISTER,
     consul: { addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN === undefined ? {} : { token: config.CONSUL_HTTP_TOKEN }) },
     ...(config.SERVICE_ADDRESS === undefined ? {} : { address: config.SERVICE_ADDRESS }),
@@ -34,29 +54,33 @@ function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIden
     service: {
       name: options.name,
       version: options.version,
-      transport: options.transport,
+      transport: transport.served,
       routes: options.routes,
       ...(options.stripPrefix === undefined ? {} : { stripPrefix: options.stripPrefix }),
+      ...rpcMeta(transport),
     },
   });
 }
 
 /**
  * Everything a Meshway service needs, in one import: validated config (`serviceSchema`), pino logging,
- * `GET /health` + `GET /info`, one error shape for HTTP and NATS (`ApiErrorFilter`), and the service identity.
+ * `GET /health` + `GET /info`, one error shape for HTTP and NATS (`ApiErrorFilter`), the service identity, and the
+ * transport this run serves (`SERVICE_TRANSPORT`, from `MESHWAY_TRANSPORT`).
  */
 @Module({})
 export class MeshwayServiceModule {
   static forRoot(options: ServiceOptions): DynamicModule {
     const resolved = resolveServiceOptions(options);
     const identity = new ServiceIdentity(resolved);
+    const transport = transportModule(resolved.transport);
     return {
       module: MeshwayServiceModule,
       imports: [
         ConfigModule.forRoot({ schema: serviceSchema, isGlobal: true }),
         LoggingModule.forRoot({ service: resolved.name }),
+        transport,
         // Registers once the listener is bound; drains and deregisters on shutdown.
-        DiscoveryModule.forRootAsync({ isGlobal: true, useFactory: discoveryOptions(resolved, identity), inject: [MESHWAY_CONFIG] }),
+        DiscoveryModule.forRootAsync({ isGlobal: true, imports: [transport], useFactory: discoveryOptions(resolved, identity), inject: [MESHWAY_CONFIG, SERVICE_TRANSPORT] }),
       ],
       controllers: [HealthController],
       providers: [
@@ -65,7 +89,7 @@ export class MeshwayServiceModule {
         { provide: SERVICE_IDENTITY, useFactory: (host: HttpAdapterHost, config: ServiceConfig) => bindOnListen(identity, host, config), inject: [HttpAdapterHost, MESHWAY_CONFIG] },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
       ],
-      exports: [SERVICE_OPTIONS, SERVICE_IDENTITY, HealthChecks, ConfigModule],
+      exports: [SERVICE_OPTIONS, SERVICE_IDENTITY, HealthChecks, ConfigModule, transport],
     };
   }
 }

@@ -6,6 +6,7 @@ export interface ServiceInfo {
   readonly service: string;
   readonly instance: string;
   readonly version: string;
+  /** The transport in use: a NATS service serving HTTP says `http`. */
   readonly transport: ServiceTransport;
 }
 
@@ -40,8 +41,9 @@ export class ServiceIdentity {
     this.boundId ??= `${this.options.name}-${host}-${port}-${this.suffix()}`;
   }
 
-  info(): ServiceInfo {
-    const { name, version, transport } = this.options;
+  /** `/info`; `transport` is the one in use this run (default: the declared one). */
+  info(transport: ServiceTransport = this.options.transport): ServiceInfo {
+    const { name, version } = this.options;
     return { service: name, instance: this.instance, version, transport };
   }
 }
