@@ -127,6 +127,7 @@ export class OutlierDetector {
 
   /** Lets back the instances whose time is up (O(instances), only when one is due); returns how many are still out. */
   private refresh(): number {
+    if (this.nextReturn === Number.POSITIVE_INFINITY) return this.ejected; // none out: no need to read the clock
     const now = this.clock.monotonic();
     if (now < this.nextReturn) return this.ejected;
     let ejected = 0;
