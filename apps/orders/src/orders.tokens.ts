@@ -1,7 +1,7 @@
 /** The `UserDirectory` that `OrdersService` asks whether a user exists. */
 export const USER_DIRECTORY = Symbol('USER_DIRECTORY');
 
-/** The Nest `ClientProxy` (NATS) that publishes `orders.created`. */
+/** The `OrderEvents` that publish `orders.created`: on NATS, or off in HTTP mode (see `order.events.ts`). */
 export const ORDER_EVENTS = Symbol('ORDER_EVENTS');
 
 /** The `Clock` that stamps `createdAt`. */
