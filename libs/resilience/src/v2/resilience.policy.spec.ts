@@ -194,6 +194,16 @@ describe('ResiliencePolicy.execute', () => {
     expect(seen).toEqual([[300, 300], [100, 100], [300, 300], [Number.POSITIVE_INFINITY, undefined]]);
   });
 
+  it('lets an explicit deadline shorten the served request\'s, never extend it', async () => {
+    const { clock, policy } = setup();
+    const look = (a: Attempt) => Promise.resolve(a.remainingMs);
+    const remaining = await runWithDeadline(Deadline.after(300, clock), () =>
+      Promise.all([policy.execute(look, { deadline: Deadline.after(100, clock) }), policy.execute(look, { deadline: Deadline.after(900, clock) })]),
+    );
+    expect(remaining).toEqual([100, 300]);
+    expect(await policy.execute(look, { deadline: Deadline.after(900, clock) })).toBe(900);
+  });
+
   it('aborts an attempt at the deadline, blames the instance for a timeout and does not retry', async () => {
     const { clock, policy, guards } = setup({ breaker: { threshold: 1 }, outlier: false });
     const w = world({ a: ['hang'], b: [] });

@@ -40,7 +40,7 @@ export interface ExecuteOptions {
   readonly method?: string;
   /** This call may be repeated whatever its method. */
   readonly retryable?: boolean;
-  /** Default: the current one (`currentDeadline()`), so a handler's calls inherit what is left of its request. */
+  /** Default: the current one (`currentDeadline()`), so a handler's calls inherit what is left of its request; never later than it. */
   readonly deadline?: Deadline;
   /** This call's own budget, ms; the earlier of it and the deadline wins. */
   readonly timeoutMs?: number;
@@ -138,7 +138,9 @@ export class ResiliencePolicy {
   }
 
   private deadlineOf(call: ExecuteOptions): Deadline | undefined {
-    const inherited = call.deadline ?? currentDeadline();
+    const current = currentDeadline();
+    // An explicit deadline may shorten the served request's, never extend it.
+    const inherited = call.deadline === undefined || (current !== undefined && current.at < call.deadline.at) ? current : call.deadline;
     if (call.timeoutMs === undefined) return inherited;
     return inherited ? inherited.within(call.timeoutMs, this.options.clock) : Deadline.after(call.timeoutMs, this.options.clock);
   }
