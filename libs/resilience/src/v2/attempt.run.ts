@@ -50,6 +50,7 @@ export class AttemptRun implements Attempt {
   /** `choose` refused (every breaker open): not the instance's failure, never retried. */
   refused = false;
   timedOut = false;
+  private addedToTried = false;
   private readonly controller = new AbortController();
   private readonly perTry: TimerHandle;
   private readonly onCallAbort = (): void => {
@@ -82,7 +83,11 @@ export class AttemptRun implements Attempt {
   }
 
   choose<I extends Identified>(instances: readonly I[], pick: (candidates: readonly I[]) => I | undefined): I | undefined {
-    if (this.instanceId !== undefined) this.release();
+    if (this.instanceId !== undefined) {
+      // Chosen again within one attempt: the first choice was never tried.
+      if (this.addedToTried) this.tried.delete(this.instanceId);
+      this.release();
+    }
     let candidates = this.guards && instances.length > 0 ? this.guards.available(instances) : instances;
     if (candidates.length === 0 && instances.length > 0) return this.refuse(instances.length);
     if (this.tried.size > 0 && candidates.length > 1) {
@@ -93,6 +98,7 @@ export class AttemptRun implements Attempt {
     if (chosen === undefined) return undefined;
     if (this.guards && !this.guards.tryAcquire(chosen.id)) return this.refuse(instances.length);
     this.instanceId = chosen.id;
+    this.addedToTried = !this.tried.has(chosen.id);
     this.tried.add(chosen.id);
     return chosen;
   }

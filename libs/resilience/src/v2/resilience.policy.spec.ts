@@ -331,6 +331,20 @@ describe('ResiliencePolicy.execute', () => {
     expect(await call).toMatchObject({ value: 'answer from a' });
   });
 
+  it('gives back the probe slot of an instance chosen first and then changed within one attempt', async () => {
+    const { clock, policy, guards } = setup({ breaker: { threshold: 1, openMs: 1_000 }, outlier: false });
+    const w = world({ a: [], b: [] });
+    guards.breakers?.onFailure('a');
+    await clock.advance(1_000);
+    const result = await run(clock, () => policy.execute(async (a) => {
+      a.choose(w.instances, first); // 'a', half-open: takes its probe slot
+      const instance = a.choose(w.instances, (candidates) => candidates[1]); // the caller changes its mind
+      return Promise.resolve(instance?.id);
+    }, GET));
+    expect(result.value).toBe('b');
+    expect(guards.breakers?.admits('a')).toBe(true);
+  });
+
   it('passes the caller\'s own "no instance" through when its balancer picks nothing', async () => {
     const { clock, policy } = setup();
     const result = await run(clock, () => policy.execute(async (a) => {
