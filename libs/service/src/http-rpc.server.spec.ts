@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { ApiError } from './api-error.js';
 import { ApiErrorFilter } from './api-error.filter.js';
 import { HttpEnvelopePipe } from './http-envelope.pipe.js';
-import { HttpRpcServer, type HttpRpcServerOptions } from './http-rpc.server.js';
+import type { HttpRpcServerOptions } from './http-rpc.options.js';
+import { HttpRpcServer } from './http-rpc.server.js';
 import { parseInput } from './input.parser.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

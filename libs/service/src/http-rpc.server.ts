@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { RouteAnnouncement } from '@meshway/discovery';
 import { requestIdFrom } from '@meshway/logging';
 import { MESH_HEADERS, type NestReply } from '@meshway/transport';
 import { Server, Transport, type CustomTransportStrategy, type MessageHandler, type NatsContext, type WritePacket } from '@nestjs/microservices';
@@ -9,6 +8,7 @@ import { ApiError, ApiErrorCode } from './api-error.js';
 import { toApiError } from './api-error.filter.js';
 import { answerOf, errorAnswer, type HttpAnswer } from './http-reply.mapper.js';
 import { requestEnvelope } from './http-request.envelope.js';
+import { resolveHttpRpcOptions, type HttpRpcServerOptions, type ResolvedHttpRpcServerOptions } from './http-rpc.options.js';
 import { rpcRoutes, type RpcRoute } from './http-rpc.routes.js';
 import { rpcContext } from './rpc.context.js';
 import { checkPattern, readRpcPacket } from './rpc.packet.js';
@@ -22,19 +22,6 @@ export const RPC_PATH = '/_meshway/rpc';
  * how a caller (MeshClient) tells a NATS service in HTTP mode from a plain HTTP service.
  */
 export const RPC_META = { key: 'meshway-rpc', value: 'http' } as const;
-
-export interface HttpRpcServerOptions {
-  /** The app's Fastify instance (`app.getHttpAdapter().getInstance()`): the routes are added to it, before it listens. */
-  readonly fastify: FastifyInstance;
-  /** Service name, in error messages: `orders on "orders.get": …`. */
-  readonly service: string;
-  /** Announced routes; each one that names a subject is served by that subject's handler. Default: none. */
-  readonly routes?: readonly RouteAnnouncement[];
-  /** The prefix the gateway strips (the routes are served at the paths it forwards). Default: none. */
-  readonly stripPrefix?: string;
-  /** Largest request body, in bytes. Default: the Fastify instance's `bodyLimit` (1 MiB). */
-  readonly bodyLimitBytes?: number;
-}
 
 /** What Nest's own RPC filter answers for an error it does not know; the same for one that escaped every filter. */
 const INTERNAL_ERR = { status: 'error', message: 'Internal server error' } as const;
@@ -73,15 +60,11 @@ export class HttpRpcServer extends Server implements CustomTransportStrategy {
   /** It stands in for NATS: handlers bound to `Transport.NATS` are served too. */
   override readonly transportId = Transport.NATS;
   protected override readonly logger = new Logger(HttpRpcServer.name);
-  private readonly bodyLimitBytes: number;
+  private readonly options: ResolvedHttpRpcServerOptions;
 
-  constructor(private readonly options: HttpRpcServerOptions) {
+  constructor(options: HttpRpcServerOptions) {
     super();
-    const limit = options.bodyLimitBytes ?? options.fastify.initialConfig.bodyLimit ?? 1_048_576;
-    if (!Number.isInteger(limit) || limit <= 0) {
-      throw new ServiceError(ServiceErrorCode.InvalidOptions, `Invalid HttpRpcServer option bodyLimitBytes=${String(limit)}: expected a positive integer`);
-    }
-    this.bodyLimitBytes = limit;
+    this.options = resolveHttpRpcOptions(options);
   }
 
   /** Adds the routes (Nest calls this once the handlers are registered, before the app listens). */
@@ -114,7 +97,7 @@ export class HttpRpcServer extends Server implements CustomTransportStrategy {
 
   /** Every announced subject must have a handler: a route that can only fail is a bug to report at boot. */
   private servedRoutes(): RpcRoute[] {
-    const routes = rpcRoutes(this.options.routes ?? [], this.options.stripPrefix);
+    const routes = rpcRoutes(this.options.routes, this.options.stripPrefix);
     const missing = [...new Set(routes.map((route) => route.pattern))].filter((pattern) => this.requestHandler(pattern) === undefined);
     if (missing.length > 0) {
       const known = [...this.getHandlers().keys()].join(', ') || 'none';
@@ -126,7 +109,7 @@ export class HttpRpcServer extends Server implements CustomTransportStrategy {
   /** In their own Fastify scope: every body read raw (JSON or not, as the gateway forwards it), errors in our shape. */
   private addRoutes(scope: FastifyInstance, routes: readonly RpcRoute[]): void {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: this.bodyLimitBytes }, (_request, body, done) => {
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: this.options.bodyLimitBytes }, (_request, body, done) => {
       done(null, body);
     });
     scope.setErrorHandler((error, request, reply) => write(reply, errorAnswer(toApiError(error), requestIdOf(request, reply))));
