@@ -79,6 +79,18 @@ describe('nx g @meshway/nx:service', () => {
     });
   });
 
+  it('gives a NATS service HTTP mode from @meshway/service alone: its e2e also runs it without NATS, its README says how', () => {
+    serviceGenerator(tree, { name: 'ledger', transport: 'nats' });
+    const e2e = tree.read('apps/ledger/src/app.e2e.spec.ts', 'utf8') ?? '';
+    expect(e2e).toContain("MESHWAY_TRANSPORT: 'nats'");
+    expect(e2e).toContain("MESHWAY_TRANSPORT: 'http'");
+    expect(e2e).toContain('fetch(`${url}/api/ledger/echo`');
+    for (const file of ['app.module.ts', 'main.ts', 'echo.handler.ts']) expect(tree.read(`apps/ledger/src/${file}`, 'utf8')).not.toMatch(/HttpRpcServer|MESHWAY_TRANSPORT/);
+    expect(tree.read('apps/ledger/README.md', 'utf8')).toContain('## Without NATS');
+    serviceGenerator(tree, { name: 'billing' });
+    expect(tree.read('apps/billing/README.md', 'utf8')).not.toContain('Without NATS');
+  });
+
   it('leaves no template markers in names or contents', () => {
     serviceGenerator(tree, { name: 'billing' });
     serviceGenerator(tree, { name: 'ledger', transport: 'nats' });
