@@ -9,7 +9,7 @@ import { decodeJson, FieldReader } from './json-body.js';
 import { boolParam, stringParam, type Query } from './query.params.js';
 import { answerRead } from './read.handler.js';
 import { emptyAnswer, jsonAnswer } from './response.cache.js';
-import { route, sendResult } from './route.table.js';
+import { route, sendJson, sendResult } from './route.table.js';
 import { parseServiceRegistration } from './service.definition.js';
 import { agentServiceView, compare } from './views.js';
 import { selfView, memberView } from './agent-self.view.js';
@@ -22,10 +22,10 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void
 
 function registerAgentReads(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ['GET'], '/v1/agent/self', async (_request, reply) => {
-    await reply.type('application/json').send(JSON.stringify(selfView(ctx)));
+    await sendJson(reply, selfView(ctx));
   });
   route(app, ['GET'], '/v1/agent/members', async (_request, reply) => {
-    await reply.type('application/json').send(JSON.stringify([memberView(ctx)]));
+    await sendJson(reply, [memberView(ctx)]);
   });
   route(app, ['GET'], '/v1/agent/services', (request, reply) =>
     answerRead(ctx, request, reply, {

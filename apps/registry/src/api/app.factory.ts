@@ -11,6 +11,7 @@ import { registerKvRoutes } from './kv.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
 import { registerStatusRoutes } from './status.routes.js';
 import { registerUiRoutes } from './ui.routes.js';
+import { sendJson } from './route.table.js';
 
 export interface AppOptions {
   readonly aclToken: string | undefined;
@@ -50,7 +51,7 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
     }
   });
   app.get('/health', async (_request, reply) => {
-    await reply.type('application/json').send(JSON.stringify({ status: 'ok', index: ctx.state.lastIndex }));
+    await sendJson(reply, { status: 'ok', index: ctx.state.lastIndex });
   });
   registerAgentRoutes(app, ctx);
   registerAgentCheckRoutes(app, ctx);

@@ -5,7 +5,10 @@ export interface Answer {
   readonly contentType: string;
 }
 
-export const jsonAnswer = (value: unknown, status = 200): Answer => ({ status, payload: Buffer.from(JSON.stringify(value)), contentType: 'application/json' });
+/** Consul's one JSON content type, on every endpoint (no charset parameter). */
+export const JSON_CONTENT_TYPE = 'application/json';
+
+export const jsonAnswer = (value: unknown, status = 200): Answer => ({ status, payload: Buffer.from(JSON.stringify(value)), contentType: JSON_CONTENT_TYPE });
 export const emptyAnswer = (status: number): Answer => ({ status, payload: Buffer.alloc(0), contentType: 'text/plain; charset=utf-8' });
 
 /**

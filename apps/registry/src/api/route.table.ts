@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsulHttpError, RegistryErrorCode } from '../registry.errors.js';
+import { JSON_CONTENT_TYPE } from './response.cache.js';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -31,8 +32,16 @@ export function route(app: FastifyInstance, methods: readonly Method[], url: str
   });
 }
 
-/** Sends a write's answer: JSON when there is one, else Consul's empty 200. */
+/** Sends a write's answer: JSON when there is one, else Consul's empty 200 (no body, so no Content-Type either). */
 export async function sendResult(reply: FastifyReply, value?: unknown): Promise<void> {
-  if (value === undefined) await reply.code(200).type('text/plain; charset=utf-8').send('');
-  else await reply.code(200).type('application/json').send(JSON.stringify(value));
+  if (value === undefined) await reply.code(200).send();
+  else await sendJson(reply, value);
+}
+
+/**
+ * Sends a JSON answer with Consul's exact `Content-Type: application/json`. The body goes as bytes: fastify
+ * appends `; charset=utf-8` to a JSON type sent as a string, and every endpoint must answer alike.
+ */
+export async function sendJson(reply: FastifyReply, value: unknown, status = 200): Promise<void> {
+  await reply.code(status).header('content-type', JSON_CONTENT_TYPE).send(Buffer.from(JSON.stringify(value)));
 }

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './api.context.js';
-import { route, sendResult } from './route.table.js';
+import { route, sendJson } from './route.table.js';
 
 /** `/v1/status/*`: a single server that is its own leader. The address is Consul's server RPC port convention. */
 export function registerStatusRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const self = `${ctx.node.address}:8300`;
   route(app, ['GET'], '/v1/status/leader', async (_request, reply) => {
-    await sendResult(reply, self);
+    await sendJson(reply, self);
   });
   route(app, ['GET'], '/v1/status/peers', async (_request, reply) => {
-    await sendResult(reply, [self]);
+    await sendJson(reply, [self]);
   });
 }
