@@ -23,6 +23,8 @@ const EDGE_ERRORS = {
   MESHWAY_FORBIDDEN: 403,
   /** The request (or its route) names a version no running instance has; `x-meshway-versions` lists the running ones. */
   MESHWAY_NO_VERSION: 404,
+  /** Every instance of the service has its circuit breaker open (repeated failures): failing fast until a probe is due. */
+  MESHWAY_CIRCUIT_OPEN: 503,
   /** Admin API: the named route, release or instance does not exist. */
   MESHWAY_NOT_FOUND: 404,
   /** Admin API: the name exists already, or the configuration changed under the request (compare-and-set lost). */

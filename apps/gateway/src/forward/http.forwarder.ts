@@ -28,6 +28,8 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
   private abandoned: Error | undefined;
   /** Set when a 5xx answer is being retried elsewhere: its body is read and dropped, keeping the connection. */
   private discarding = false;
+  /** Set once the upstream's response head arrived. */
+  private answered = false;
   /** The route's per-try timeout, when it has one: this attempt alone is given up and may be tried elsewhere. */
   private perTry: TimerHandle;
 
@@ -45,6 +47,8 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
     this.abandoned = reason;
     this.clearPerTry();
     this.controller?.abort(reason);
+    // The deadline cut an attempt that had no answer yet: the instance was too slow, which breakers and ejection must hear.
+    if (reason instanceof GatewayError && reason.code === 'MESHWAY_UPSTREAM_TIMEOUT' && !this.answered) this.forwarder.report(this.target, this.forwarder.timeoutFailure(this.target));
   }
 
   private clearPerTry(): void {
@@ -67,6 +71,7 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (this.abandoned) return;
+    this.answered = true;
     this.clearPerTry();
     const { ex } = this;
     if (statusCode >= 500) {

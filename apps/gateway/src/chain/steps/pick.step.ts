@@ -7,6 +7,11 @@ function noInstance(service: string): GatewayError {
   return new GatewayError('MESHWAY_NO_INSTANCE', `No healthy instance of ${service}.`);
 }
 
+/** Instances run, but every one's breaker is open: fail fast until a probe is due (the breaker's open time). */
+function circuitOpen(service: string): GatewayError {
+  return new GatewayError('MESHWAY_CIRCUIT_OPEN', `Every instance of ${service} has its circuit breaker open after repeated failures.`, { headers: { 'retry-after': '1' } });
+}
+
 /** A retry goes elsewhere when it can (Envoy's "previous hosts" predicate): the same instance only when it is the last. */
 function othersThan(instances: readonly ServiceInstance[], failed: ServiceInstance | undefined): readonly ServiceInstance[] {
   if (failed === undefined || instances.length < 2 || !instances.includes(failed)) return instances;
@@ -16,10 +21,11 @@ function othersThan(instances: readonly ServiceInstance[], failed: ServiceInstan
 function pickStep({ spec, upstream, balancer, guards }: RouteContext): Step {
   const hashOn: HashOn | undefined = spec.balancer === 'consistent-hash' ? (spec.hashOn ?? { from: 'ip' }) : undefined;
   return (ex, next) => {
-    const healthy = guards.available(ex.versionRange === undefined ? upstream.httpInstances : upstream.httpInstancesFor(ex.versionRange));
+    const running = ex.versionRange === undefined ? upstream.httpInstances : upstream.httpInstancesFor(ex.versionRange);
+    const healthy = guards.available(running);
     const candidates = ex.attempts === 0 ? healthy : othersThan(healthy, ex.instance);
     const instance = balancer.pick(candidates, hashOn && { hashKey: hashKeyOf(ex, hashOn) });
-    if (!instance) throw noInstance(spec.service);
+    if (!instance) throw running.length > 0 ? circuitOpen(spec.service) : noInstance(spec.service);
     guards.tryAcquire(instance.id);
     ex.instance = instance;
     ex.picked(balancer.begin(instance));
