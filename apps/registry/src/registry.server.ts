@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext, LocalNode } from './api/api.context.js';
 import { buildApp } from './api/app.factory.js';
+import { CONSUL_API_VERSION } from './api/agent-self.view.js';
 import { ResponseCache } from './api/response.cache.js';
 import { CheckScheduler } from './checks/check.scheduler.js';
-import { SERF_HEALTH_CHECK_ID } from './model/records.js';
 import { resolveOptions, type RegistryOptions, type ResolvedRegistryOptions } from './registry.options.js';
+import { ensureLocalNode } from './state/local-node.ops.js';
 import { RegistryState } from './state/registry.state.js';
 import { SessionTimers } from './state/session.timers.js';
 import { Checkpointer } from './store/checkpointer.js';
@@ -36,7 +37,7 @@ export async function startRegistry(input: RegistryOptions): Promise<RunningRegi
   const { clock, logger } = options;
   const opened = openStore(options.dataDir, logger, clock);
   const state = new RegistryState(opened.store, opened.loaded, options.onFatal);
-  const node = await ensureLocalNode(state, options);
+  const node = await startLocalNode(state, options);
   const sessions = new SessionTimers(state, clock, logger);
   const checks = new CheckScheduler(state, { clock, logger, checkUpdateIntervalMs: options.checkUpdateIntervalMs, minIntervalMs: options.minCheckIntervalMs });
   const checkpointer = new Checkpointer(opened.store, options.dataDir, clock, options.checkpointIntervalMs, () => state.lastIndex, logger);
@@ -68,26 +69,11 @@ export async function startRegistry(input: RegistryOptions): Promise<RunningRegi
   };
 }
 
-/** The registry's own node and its always-passing serfHealth check (what makes a check-less service healthy). */
-async function ensureLocalNode(state: RegistryState, options: ResolvedRegistryOptions): Promise<LocalNode> {
+/** The registry's own node: its ID survives restarts; its records are refreshed on every start. */
+async function startLocalNode(state: RegistryState, options: ResolvedRegistryOptions): Promise<LocalNode> {
   const existing = state.tables.nodes.get(options.nodeName);
   const node: LocalNode = { name: options.nodeName, id: existing?.ID ?? randomUUID(), address: options.advertiseAddress, datacenter: options.datacenter };
-  await state.write((tx) => {
-    tx.putNode({ ID: node.id, Node: node.name, Address: node.address, Datacenter: node.datacenter, TaggedAddresses: {}, Meta: { 'meshway-registry': REGISTRY_VERSION } });
-    tx.putCheck({
-      Node: node.name,
-      CheckID: SERF_HEALTH_CHECK_ID,
-      Name: 'Serf Health Status',
-      Status: 'passing',
-      Notes: '',
-      Output: 'Agent alive and reachable',
-      ServiceID: '',
-      ServiceName: '',
-      ServiceTags: [],
-      Type: '',
-      Definition: {},
-    });
-  }).durable;
+  await ensureLocalNode(state, { ...node, version: REGISTRY_VERSION, consulVersion: CONSUL_API_VERSION });
   return node;
 }
 

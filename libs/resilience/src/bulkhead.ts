@@ -1,10 +1,23 @@
+import { integerOption, optionsObject } from './option.checks.js';
 import { ResilienceError, ResilienceErrorCode } from './resilience.errors.js';
 
 export interface BulkheadOptions {
-  /** Requests in flight to the upstream at once. */
+  /** Requests in flight to the upstream at once. Required: only the operator knows the number. */
   readonly maxConcurrent: number;
-  /** Requests that may wait for a slot; beyond it a request is refused at once. Default 0. */
+  /** Requests that may wait for a slot; beyond that a request is refused at once. Default 0. */
   readonly maxQueue?: number;
+}
+
+export type ResolvedBulkheadOptions = Required<BulkheadOptions>;
+
+export const BULKHEAD_DEFAULTS = Object.freeze({ maxQueue: 0 });
+
+export function resolveBulkheadOptions(given: BulkheadOptions, path = 'bulkhead'): ResolvedBulkheadOptions {
+  const o = optionsObject(given, path, ['maxConcurrent', 'maxQueue']);
+  return Object.freeze({
+    maxConcurrent: integerOption(o.maxConcurrent, `${path}.maxConcurrent`, 1, 1_000_000),
+    maxQueue: integerOption(o.maxQueue ?? BULKHEAD_DEFAULTS.maxQueue, `${path}.maxQueue`, 0, 1_000_000),
+  });
 }
 
 interface Waiter {
@@ -16,67 +29,76 @@ interface Waiter {
 
 /**
  * Caps the requests in flight to one upstream, so one slow service cannot take every socket and every byte of memory.
- * The fast path (`tryAcquire`) is synchronous; a request that must wait queues (bounded, FIFO) until a slot frees, its
- * signal fires (its deadline) or the queue is full — then it fails at once with MESHWAY_BULKHEAD_FULL (→ 503).
+ * Fast path: `tryAcquire()` (synchronous) and `release()`. Slow path: `acquire(signal)` waits in a bounded FIFO queue
+ * until a slot is handed over, or fails with MESHWAY_BULKHEAD_FULL — at once when the queue is full, or when the
+ * caller's signal (its deadline) fires first. A released slot goes straight to the longest waiter.
  */
 export class Bulkhead {
+  readonly options: ResolvedBulkheadOptions;
   private active = 0;
-  private readonly queue: Waiter[] = [];
+  /** Insertion-ordered: the first entry is the longest waiter; deleting an aborted one is O(1). */
+  private readonly queue = new Set<Waiter>();
   private rejected = 0;
 
-  constructor(private readonly options: BulkheadOptions) {}
+  constructor(options: BulkheadOptions) {
+    this.options = resolveBulkheadOptions(options);
+  }
 
   get inFlight(): number {
     return this.active;
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
+  /** Requests refused since start (a counter for metrics). */
   get rejectedCount(): number {
     return this.rejected;
   }
 
+  /** Takes a slot if one is free now. (Free slots never coexist with waiters: a release hands its slot over.) */
   tryAcquire(): boolean {
     if (this.active >= this.options.maxConcurrent) return false;
     this.active++;
     return true;
   }
 
-  /** Waits for a slot; rejects with MESHWAY_BULKHEAD_FULL when the queue is full or `signal` fires first. */
+  /** A slot, now or after waiting its turn; MESHWAY_BULKHEAD_FULL when the queue is full or `signal` fires first. */
   acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(this.refuse('the caller gave up before a slot was free', signal.reason));
     if (this.tryAcquire()) return Promise.resolve();
-    if (this.queue.length >= (this.options.maxQueue ?? 0) || signal?.aborted) return Promise.reject(this.full());
+    if (this.queue.size >= this.options.maxQueue) return Promise.reject(this.refuse(this.options.maxQueue === 0 ? 'no queue' : `${this.options.maxQueue} already waiting`));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         reject,
         signal,
         onAbort: () => {
-          const at = this.queue.indexOf(waiter);
-          if (at !== -1) this.queue.splice(at, 1);
-          reject(this.full());
+          this.queue.delete(waiter);
+          reject(this.refuse('the caller gave up while waiting for a slot', signal?.reason));
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      this.queue.push(waiter);
+      this.queue.add(waiter);
     });
   }
 
-  /** Frees a slot, handing it straight to the longest waiter. */
+  /** Gives a slot back: straight to the longest waiter, if any. Call it exactly once per slot taken. */
   release(): void {
-    const next = this.queue.shift();
-    if (next) {
-      next.signal?.removeEventListener('abort', next.onAbort);
-      next.resolve();
+    if (this.queue.size === 0) {
+      if (this.active > 0) this.active--;
       return;
     }
-    this.active = Math.max(0, this.active - 1);
+    const waiter = this.queue.values().next().value as Waiter;
+    this.queue.delete(waiter);
+    waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    waiter.resolve();
   }
 
-  private full(): ResilienceError {
+  private refuse(why: string, cause?: unknown): ResilienceError {
     this.rejected++;
-    return new ResilienceError(ResilienceErrorCode.BulkheadFull, `The upstream is at its limit of ${this.options.maxConcurrent} requests in flight${this.options.maxQueue ? ` and ${this.options.maxQueue} waiting` : ''}.`);
+    const message = `The upstream is at its limit of ${this.options.maxConcurrent} requests in flight (${why})`;
+    return new ResilienceError(ResilienceErrorCode.BulkheadFull, message, cause === undefined ? undefined : { cause });
   }
 }

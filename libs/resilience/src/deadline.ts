@@ -1,19 +1,24 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '@meshway/clock';
 import { ResilienceError, ResilienceErrorCode } from './resilience.errors.js';
 
-/** The header (HTTP and NATS alike) that carries the remaining budget in whole milliseconds, relative so clocks need not agree. */
+/** The header (HTTP and NATS alike) carrying the caller's remaining budget in whole ms: relative, so clocks need not agree. */
 export const DEADLINE_HEADER = 'x-request-timeout';
 
-/** Budgets beyond this (a day) are refused: nobody means them, and they would overflow timers. */
-export const MAX_TIMEOUT_MS = 86_400_000;
+/** Budgets beyond a day are refused: nobody means them, and they near the limit of Node timers. */
+export const MAX_DEADLINE_MS = 86_400_000;
 
-const TIMEOUT_VALUE = /^[1-9][0-9]{0,9}$/;
+const WHOLE_MS = /^[1-9][0-9]{0,11}$/;
 
-/** Reads an `x-request-timeout` value: a positive whole number of ms up to a day; anything else is MESHWAY_INVALID_DEADLINE. */
-export function parseTimeoutHeader(value: string): number {
-  const ms = TIMEOUT_VALUE.test(value) ? Number(value) : Number.NaN;
-  if (!(ms <= MAX_TIMEOUT_MS)) throw new ResilienceError(ResilienceErrorCode.InvalidDeadline, `x-request-timeout must be a positive integer of milliseconds up to ${MAX_TIMEOUT_MS}, got ${JSON.stringify(value.slice(0, 40))}`);
+/**
+ * Reads an `x-request-timeout` value strictly: a positive whole number of ms (no sign, no leading zero, no fraction, no
+ * spaces) up to {@link MAX_DEADLINE_MS}. Anything else, an array of values included, is MESHWAY_INVALID_DEADLINE.
+ */
+export function parseTimeoutHeader(value: unknown): number {
+  const ms = typeof value === 'string' && WHOLE_MS.test(value) ? Number(value) : Number.NaN;
+  if (!(ms <= MAX_DEADLINE_MS)) {
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
+    throw new ResilienceError(ResilienceErrorCode.InvalidDeadline, `${DEADLINE_HEADER} must be a positive whole number of milliseconds up to ${MAX_DEADLINE_MS}; got ${shown}`);
+  }
   return ms;
 }
 
@@ -22,45 +27,49 @@ export function timeoutHeaderValue(remainingMs: number): string {
   return String(Math.max(1, Math.floor(remainingMs)));
 }
 
-/** An absolute point in time (ms on `clock.now()`) by which a piece of work must be done. */
+/**
+ * A point in time by which work must be done, in ms on `clock.monotonic()` of this process (never the wall clock: it
+ * jumps). An immutable value: read it with the clock it was made on.
+ */
 export class Deadline {
   constructor(
-    /** Epoch ms on the clock that made it. */
+    /** Monotonic ms. */
     readonly at: number,
-    private readonly clock: Clock,
   ) {}
 
-  /** A deadline `budgetMs` from now. */
+  /** The deadline `budgetMs` from now. */
   static after(budgetMs: number, clock: Clock): Deadline {
-    return new Deadline(clock.now() + budgetMs, clock);
+    return new Deadline(clock.monotonic() + budgetMs);
   }
 
-  remainingMs(): number {
-    return Math.max(0, this.at - this.clock.now());
+  /** The deadline a caller sent in `x-request-timeout`, counted from now; MESHWAY_INVALID_DEADLINE when the value is bad. */
+  static fromHeader(value: unknown, clock: Clock): Deadline {
+    return Deadline.after(parseTimeoutHeader(value), clock);
   }
 
-  get expired(): boolean {
-    return this.clock.now() >= this.at;
+  /** Ms left, never below 0. */
+  remaining(clock: Clock): number {
+    return Math.max(0, this.at - clock.monotonic());
   }
 
-  /** The earlier of this deadline and `budgetMs` from now. */
-  within(budgetMs: number): Deadline {
-    const at = Math.min(this.at, this.clock.now() + budgetMs);
-    return at === this.at ? this : new Deadline(at, this.clock);
+  expired(clock: Clock): boolean {
+    return clock.monotonic() >= this.at;
   }
-}
 
-const context = new AsyncLocalStorage<Deadline>();
+  /** The earlier of this deadline and `budgetMs` from now (this same object when it is the earlier). */
+  within(budgetMs: number, clock: Clock): Deadline {
+    const at = clock.monotonic() + budgetMs;
+    return at < this.at ? new Deadline(at) : this;
+  }
 
-/**
- * Runs `fn` with `deadline` as the current one: calls made inside it (MeshClient) inherit what is left of it, however
- * deep the await chain. The Nest adapter does this for every request a service handles.
- */
-export function runWithDeadline<T>(deadline: Deadline, fn: () => T): T {
-  return context.run(deadline, fn);
-}
+  /** The `x-request-timeout` value to send on an outgoing call made now. */
+  toHeader(clock: Clock): string {
+    return timeoutHeaderValue(this.remaining(clock));
+  }
 
-/** The deadline of the request being served, if any. */
-export function currentDeadline(): Deadline | undefined {
-  return context.getStore();
+  /** MESHWAY_DEADLINE_EXCEEDED when the budget is spent; `what` names the work that was not started. */
+  throwIfExpired(clock: Clock, what = 'the call'): void {
+    const late = clock.monotonic() - this.at;
+    if (late >= 0) throw new ResilienceError(ResilienceErrorCode.DeadlineExceeded, `The deadline for ${what} passed ${Math.ceil(late)} ms ago; not started`);
+  }
 }

@@ -1,125 +1,150 @@
 import type { Clock } from '@meshway/clock';
-import type { AttemptOutcome } from './outcome.js';
+import type { Identified } from './identified.js';
+import type { AttemptOutcome } from './failure-kind.js';
+import { resolveOutlierOptions, type OutlierOptions, type ResolvedOutlierOptions } from './outlier.options.js';
 
-export interface OutlierOptions {
-  /** 5xx answers in a row that eject an instance. Default 5. */
-  readonly consecutive5xx?: number;
-  /** Timeouts or broken connections in a row that eject it. Default 3. */
-  readonly consecutiveGatewayFailures?: number;
-  /** Refused connections (or failed handshakes) in a row that eject it. Default 1: a killed instance leaves at once. */
-  readonly consecutiveConnectFailures?: number;
-  /** First ejection, ms; the n-th lasts n times as long, up to `maxEjectionMs`. Default 5,000. */
-  readonly baseEjectionMs?: number;
-  readonly maxEjectionMs?: number;
-  /** Most instances ejected at once, percent (at least one always stays). Default 50. */
-  readonly maxEjectionPercent?: number;
-}
+/** Why an instance was ejected: stable strings, fit for a metric label. */
+export type EjectionReason = 'consecutive-connect-failures' | 'consecutive-gateway-failures' | 'consecutive-5xx';
 
-export const OUTLIER_DEFAULTS = { consecutive5xx: 5, consecutiveGatewayFailures: 3, consecutiveConnectFailures: 1, baseEjectionMs: 5_000, maxEjectionMs: 60_000, maxEjectionPercent: 50 } as const;
+export type EjectionEvent =
+  | { readonly type: 'ejected'; readonly instanceId: string; readonly reason: EjectionReason; readonly forMs: number; readonly times: number }
+  | { readonly type: 'returned'; readonly instanceId: string };
 
+export type EjectionListener = (event: EjectionEvent) => void;
+
+/** Kept only for instances that failed at least once: a healthy upstream costs nothing here. */
 interface Health {
   fivexx: number;
   gateway: number;
   connect: number;
-  ejections: number;
+  /** Ejections so far (the multiplier of the next one); forgotten after a quiet `maxEjectionMs` back in. */
+  times: number;
+  /** Monotonic ms it is ejected until; 0 when it is not. */
   until: number;
-  /** When it came back from its last ejection (its ejection count decays after a quiet `maxEjectionMs`). */
-  back: number;
+  /** When it last came back. */
+  returnedAt: number;
 }
 
-export type EjectionListener = (instanceId: string, ejectedForMs: number, reason: string) => void;
-
 /**
- * Passive outlier detection (Envoy's): every attempt's outcome is reported; an instance that fails often enough in a row
- * is left out of picks for a while that grows with each ejection, and comes back by itself. Never more than
- * `maxEjectionPercent` of the instances are out, and never the last one — with all of them failing, all stay in.
+ * Passive outlier detection for one upstream service (Envoy's): every attempt's outcome is reported; an instance that
+ * fails often enough in a row sits out picks for `baseEjectionMs` × times ejected (≤ `maxEjectionMs`) and comes back
+ * by itself. At most `maxEjectionPercent` of the instances are out, and never the last one in — with all of them
+ * failing, all stay in. The instance count is the last list given to `retain()` (or the largest `filter()` has seen).
+ *
+ * `report` and `filter` are synchronous and O(1) while nothing is ejected; `filter` keeps the array it was given when it
+ * excludes nothing.
  */
 export class OutlierDetector {
+  readonly options: ResolvedOutlierOptions;
   private readonly health = new Map<string, Health>();
-  private readonly options: Required<OutlierOptions>;
-  private ejectedNow = 0;
+  private ejected = 0;
+  /** The earliest time an ejected instance returns (Infinity: none is out). */
+  private nextReturn = Number.POSITIVE_INFINITY;
+  private total = 0;
+  private retained = false;
 
   constructor(
     options: OutlierOptions,
     private readonly clock: Clock,
-    private readonly onEject: EjectionListener = () => undefined,
+    private readonly listener?: EjectionListener,
   ) {
-    this.options = { ...OUTLIER_DEFAULTS, ...options };
+    this.options = resolveOutlierOptions(options);
   }
 
-  /** An attempt's outcome on `instanceId`, among `total` instances now. */
-  report(instanceId: string, outcome: AttemptOutcome, total: number): void {
-    const health = this.entry(instanceId);
-    if (outcome.ok) {
-      health.fivexx = 0;
-      health.gateway = 0;
-      health.connect = 0;
+  /** One attempt's outcome on `instanceId`; `status` for `'status'` outcomes (one below 500 counts as an answer). */
+  report(instanceId: string, outcome: AttemptOutcome, status?: number): void {
+    let health = this.health.get(instanceId);
+    if (outcome === 'success' || (outcome === 'status' && status !== undefined && status < 500)) {
+      if (health !== undefined) health.fivexx = health.gateway = health.connect = 0;
       return;
     }
-    if (outcome.kind === 'status') health.fivexx++;
-    else if (outcome.kind === 'connect') health.connect++;
-    else health.gateway++;
+    if (health === undefined) {
+      health = { fivexx: 0, gateway: 0, connect: 0, times: 0, until: 0, returnedAt: 0 };
+      this.health.set(instanceId, health);
+    }
+    if (outcome === 'status') {
+      health.fivexx++;
+      health.gateway = health.connect = 0; // it answered: the connection works
+    } else {
+      health.gateway++;
+      health.connect = outcome === 'connect' ? health.connect + 1 : 0;
+    }
     const { consecutive5xx, consecutiveGatewayFailures, consecutiveConnectFailures } = this.options;
-    const reason =
-      health.connect >= consecutiveConnectFailures ? `${health.connect} refused connection(s)` :
-      health.gateway >= consecutiveGatewayFailures ? `${health.gateway} timeouts or broken connections in a row` :
-      health.fivexx >= consecutive5xx ? `${health.fivexx} 5xx answers in a row` : undefined;
-    if (reason !== undefined) this.eject(instanceId, health, total, reason);
+    if (health.connect >= consecutiveConnectFailures) this.eject(instanceId, health, 'consecutive-connect-failures');
+    else if (health.gateway >= consecutiveGatewayFailures) this.eject(instanceId, health, 'consecutive-gateway-failures');
+    else if (health.fivexx >= consecutive5xx) this.eject(instanceId, health, 'consecutive-5xx');
   }
 
-  /** `instances` without those ejected now (the same array when none is); all of them when all would be out. */
-  filter<T extends { readonly id: string }>(instances: readonly T[]): readonly T[] {
-    if (this.countEjected() === 0) return instances;
-    const now = this.clock.monotonic();
-    const admitted = instances.filter((instance) => (this.health.get(instance.id)?.until ?? 0) <= now);
-    return admitted.length === 0 || admitted.length === instances.length ? instances : admitted;
+  /** `instances` without the ejected ones; the same array when none of them is; all of them when all would be out. */
+  filter<I extends Identified>(instances: readonly I[]): readonly I[] {
+    if (!this.retained && instances.length > this.total) this.total = instances.length;
+    if (this.refresh() === 0) return instances;
+    let out = 0;
+    for (const instance of instances) if (this.isOut(instance.id)) out++;
+    if (out === 0 || out === instances.length) return instances;
+    return instances.filter((instance) => !this.isOut(instance.id));
+  }
+
+  isEjected(instanceId: string): boolean {
+    this.refresh();
+    return this.isOut(instanceId);
   }
 
   ejectedIds(): string[] {
+    if (this.refresh() === 0) return [];
+    return [...this.health].filter(([, health]) => health.until > 0).map(([id]) => id);
+  }
+
+  /** The instances now: forgets those that left, and counts these for `maxEjectionPercent`. */
+  retain(instances: readonly Identified[]): void {
+    this.total = instances.length;
+    this.retained = true;
+    const present = new Set(instances.map((instance) => instance.id));
+    for (const id of this.health.keys()) if (!present.has(id)) this.health.delete(id);
+    this.nextReturn = Number.NEGATIVE_INFINITY; // recount on the next look
+  }
+
+  private isOut(instanceId: string): boolean {
+    return (this.health.get(instanceId)?.until ?? 0) > 0;
+  }
+
+  private eject(instanceId: string, health: Health, reason: EjectionReason): void {
+    health.fivexx = health.gateway = health.connect = 0;
+    this.refresh();
+    if (health.until > 0) return; // already out: a late report from a request sent before
+    const total = Math.max(this.total, this.health.size);
+    const after = this.ejected + 1;
+    if (after >= total || after * 100 > total * this.options.maxEjectionPercent) return;
     const now = this.clock.monotonic();
-    return [...this.health].filter(([, health]) => health.until > now).map(([id]) => id);
+    if (health.returnedAt > 0 && now - health.returnedAt > this.options.maxEjectionMs) health.times = 0;
+    health.times++;
+    const forMs = Math.min(this.options.baseEjectionMs * health.times, this.options.maxEjectionMs);
+    health.until = now + forMs;
+    this.ejected = after;
+    this.nextReturn = Math.min(this.nextReturn, health.until);
+    this.listener?.({ type: 'ejected', instanceId, reason, forMs, times: health.times });
   }
 
-  /** Forgets instances that left discovery. */
-  retain(ids: ReadonlySet<string>): void {
-    for (const id of this.health.keys()) if (!ids.has(id)) this.health.delete(id);
-  }
-
-  private entry(instanceId: string): Health {
-    let health = this.health.get(instanceId);
-    if (!health) {
-      health = { fivexx: 0, gateway: 0, connect: 0, ejections: 0, until: 0, back: 0 };
-      this.health.set(instanceId, health);
+  /** Lets back the instances whose time is up (O(instances), only when one is due); returns how many are still out. */
+  private refresh(): number {
+    if (this.nextReturn === Number.POSITIVE_INFINITY) return this.ejected; // none out: no need to read the clock
+    const now = this.clock.monotonic();
+    if (now < this.nextReturn) return this.ejected;
+    let ejected = 0;
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, health] of this.health) {
+      if (health.until === 0) continue;
+      if (health.until <= now) {
+        health.returnedAt = health.until;
+        health.until = 0;
+        this.listener?.({ type: 'returned', instanceId: id });
+      } else {
+        ejected++;
+        next = Math.min(next, health.until);
+      }
     }
-    return health;
-  }
-
-  private eject(instanceId: string, health: Health, total: number, reason: string): void {
-    const now = this.clock.monotonic();
-    health.fivexx = 0;
-    health.gateway = 0;
-    health.connect = 0;
-    if (health.until > now) return;
-    const out = this.countEjected();
-    if (out + 1 >= total || ((out + 1) * 100) / total > this.options.maxEjectionPercent) return;
-    if (health.back > 0 && now - health.back > this.options.maxEjectionMs) health.ejections = 0;
-    health.ejections++;
-    const ms = Math.min(this.options.baseEjectionMs * health.ejections, this.options.maxEjectionMs);
-    health.until = now + ms;
-    health.back = health.until;
-    this.onEject(instanceId, ms, reason);
-  }
-
-  private countEjected(): number {
-    const now = this.clock.monotonic();
-    let out = 0;
-    for (const health of this.health.values()) if (health.until > now) out++;
-    this.ejectedNow = out;
-    return out;
-  }
-
-  /** Instances ejected at the last look (for metrics). */
-  get ejectedCount(): number {
-    return this.ejectedNow;
+    this.ejected = ejected;
+    this.nextReturn = next;
+    return ejected;
   }
 }

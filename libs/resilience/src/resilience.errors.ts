@@ -1,16 +1,18 @@
-import { MeshwayError } from '@meshway/errors';
+import { MeshwayError, invalidOptionMessage } from '@meshway/errors';
 
 /** Stable error codes of `@meshway/resilience`. Callers switch on `code`, never on the message. */
 export const ResilienceErrorCode = {
-  /** The call's deadline had passed before it could be made; nothing was sent. */
+  /** The deadline had passed before the call could be made (nothing was sent), or passed during it (it was aborted). */
   DeadlineExceeded: 'MESHWAY_DEADLINE_EXCEEDED',
-  /** An `x-request-timeout` value that is not a positive whole number of milliseconds. */
+  /** An `x-request-timeout` value that is not a positive whole number of milliseconds up to `MAX_DEADLINE_MS`. */
   InvalidDeadline: 'MESHWAY_INVALID_DEADLINE',
-  /** The upstream's bulkhead is full (every slot busy and the queue full, or the wait outlived the deadline). */
+  /** One attempt outlived its own limit (`retries.perTryTimeoutMs`) and was aborted; it may be retried. */
+  AttemptTimeout: 'MESHWAY_ATTEMPT_TIMEOUT',
+  /** Every slot of the bulkhead busy and its queue full, or the caller gave up (deadline, abort) while queued. */
   BulkheadFull: 'MESHWAY_BULKHEAD_FULL',
   /** Every instance's circuit breaker is open: nothing may be tried now. */
   CircuitOpen: 'MESHWAY_CIRCUIT_OPEN',
-  /** An option is invalid (names the option, the value and what is allowed). */
+  /** An option is invalid; the message names the option, the value given and what is allowed. */
   InvalidOptions: 'MESHWAY_RESILIENCE_INVALID_OPTIONS',
 } as const;
 
@@ -18,4 +20,9 @@ export type ResilienceErrorCode = (typeof ResilienceErrorCode)[keyof typeof Resi
 
 export class ResilienceError extends MeshwayError<ResilienceErrorCode> {
   override readonly name = 'ResilienceError';
+}
+
+/** The MESHWAY_RESILIENCE_INVALID_OPTIONS error for `option` (a dotted path such as `retries.maxAttempts`). */
+export function invalidOption(option: string, given: unknown, allowed: string): ResilienceError {
+  return new ResilienceError(ResilienceErrorCode.InvalidOptions, invalidOptionMessage('resilience option', option, given, allowed));
 }

@@ -1,21 +1,23 @@
 import type { Clock } from '@meshway/clock';
 import { BreakerBoard, type BoardListener } from './breaker.board.js';
 import { Bulkhead } from './bulkhead.js';
-import type { AttemptOutcome } from './outcome.js';
+import type { AttemptOutcome } from './failure-kind.js';
+import type { Identified } from './identified.js';
 import { OutlierDetector, type EjectionListener } from './outlier.detector.js';
-import type { ResiliencePolicies } from './policies.js';
+import type { ResiliencePolicies } from './resilience.config.js';
 import { RetryBudget } from './retry.budget.js';
 
 /** Told what the guards of one upstream did, for logs and metrics. */
 export interface GuardListeners {
-  readonly onBreaker?: BoardListener;
-  readonly onEject?: EjectionListener;
+  readonly onBreakerChange?: BoardListener;
+  readonly onEjection?: EjectionListener;
 }
 
 /**
- * Everything resilience keeps per upstream service, shared by every route or call that reaches it with the same
- * policies: the retry budget, a circuit breaker per instance, outlier ejection and the bulkhead. Picking filters
- * through it (`available`), every attempt reports to it (`report`).
+ * What resilience keeps per upstream service, shared by every route and call that reaches it: the retry budget, a
+ * circuit breaker per instance, outlier ejection and the bulkhead (each `undefined` when its policy is off). Picking
+ * goes through `available()`, every attempt through `tryAcquire()` and `report()`. Synchronous and allocation-free on
+ * the success path, so the gateway's hot path uses it as it is; `ResiliencePolicy` builds MeshClient's loop on it.
  */
 export class UpstreamGuards {
   readonly budget: RetryBudget | undefined;
@@ -23,33 +25,43 @@ export class UpstreamGuards {
   readonly outlier: OutlierDetector | undefined;
   readonly bulkhead: Bulkhead | undefined;
 
-  constructor(policies: ResiliencePolicies, clock: Clock, listeners: GuardListeners = {}) {
+  constructor(policies: Pick<ResiliencePolicies, 'budget' | 'breaker' | 'outlier' | 'bulkhead'>, clock: Clock, listeners: GuardListeners = {}) {
     this.budget = policies.budget && new RetryBudget(policies.budget, clock);
-    this.breakers = policies.breaker && new BreakerBoard(policies.breaker, clock, listeners.onBreaker);
-    this.outlier = policies.outlier && new OutlierDetector(policies.outlier, clock, listeners.onEject);
+    this.breakers = policies.breaker && new BreakerBoard(policies.breaker, clock, listeners.onBreakerChange);
+    this.outlier = policies.outlier && new OutlierDetector(policies.outlier, clock, listeners.onEjection);
     this.bulkhead = policies.bulkhead && new Bulkhead(policies.bulkhead);
   }
 
-  /** The instances that may take a request now: not ejected, breaker not open (the same array when all may). */
-  available<T extends { readonly id: string }>(instances: readonly T[]): readonly T[] {
-    const notEjected = this.outlier ? this.outlier.filter(instances) : instances;
-    return this.breakers ? this.breakers.filter(notEjected) : notEjected;
+  /** The instances that may take a request now: not ejected, breaker admitting (the same array when that is all). */
+  available<I extends Identified>(instances: readonly I[]): readonly I[] {
+    const kept = this.outlier ? this.outlier.filter(instances) : instances;
+    return this.breakers ? this.breakers.filter(kept) : kept;
   }
 
-  /** Takes the breaker's permission for an attempt on `instanceId` (a probe slot when half-open). */
+  /** The breaker's permission for one attempt on `instanceId` (a probe slot when half-open). */
   tryAcquire(instanceId: string): boolean {
     return this.breakers?.tryAcquire(instanceId) ?? true;
   }
 
-  /** An attempt's outcome on `instanceId`, with how many instances there are now. */
-  report(instanceId: string, outcome: AttemptOutcome, total: number): void {
-    this.breakers?.report(instanceId, outcome);
-    this.outlier?.report(instanceId, outcome, total);
+  /**
+   * How an attempt on `instanceId` went. A `status` below 500 (a 429 the caller retries, say) is an answer: the instance
+   * works, so breakers and ejection count it as a success.
+   */
+  report(instanceId: string, outcome: AttemptOutcome, status?: number): void {
+    const failed = outcome !== 'success' && !(outcome === 'status' && status !== undefined && status < 500);
+    if (failed) this.breakers?.onFailure(instanceId);
+    else this.breakers?.onSuccess(instanceId);
+    this.outlier?.report(instanceId, outcome, status);
   }
 
-  /** Forgets instances that left discovery. */
-  retain(ids: ReadonlySet<string>): void {
-    this.breakers?.retain(ids);
-    this.outlier?.retain(ids);
+  /** An acquired attempt ended without a verdict on the instance (the caller gave up): frees a probe slot it held. */
+  release(instanceId: string): void {
+    this.breakers?.release(instanceId);
+  }
+
+  /** The instances now (after a discovery change): state of those that left is forgotten. */
+  retain(instances: readonly Identified[]): void {
+    this.breakers?.retain(instances);
+    this.outlier?.retain(instances);
   }
 }

@@ -5,7 +5,7 @@ import { deregisterCheck, registerCheck, updateCheck } from '../state/catalog.op
 import { Topic } from '../state/change.feed.js';
 import { nodeKey } from '../state/state.tables.js';
 import type { ApiContext } from './api.context.js';
-import { isAgentCheck, param } from './agent.routes.js';
+import { agentService, isAgentCheck, param } from './agent.routes.js';
 import { parseCheck } from './check.definition.js';
 import { decodeJson, FieldReader } from './json-body.js';
 import { stringParam, type Query } from './query.params.js';
@@ -36,7 +36,7 @@ function registerCheckWrites(app: FastifyInstance, ctx: ApiContext): void {
     const name = reader.string('Name');
     if (name === undefined || name === '') throw badRequest('Missing check name');
     const serviceId = reader.string('ServiceID') ?? '';
-    const service = serviceId === '' ? undefined : ctx.state.tables.services.get(nodeKey(ctx.node.name, serviceId));
+    const service = serviceId === '' ? undefined : agentService(ctx, serviceId);
     if (serviceId !== '' && !service) throw badRequest(`ServiceID "${serviceId}" does not exist`);
     const input = parseCheck(reader, {
       node: ctx.node.name,

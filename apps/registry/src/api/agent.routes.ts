@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SERF_HEALTH_CHECK_ID, type ServiceRecord } from '../model/records.js';
-import { notFound, badRequest } from '../registry.errors.js';
-import { deregisterService, registerService, setServiceMaintenance } from '../state/catalog.ops.js';
+import { CONSUL_SERVICE, SERF_HEALTH_CHECK_ID, type ServiceRecord } from '../model/records.js';
+import { badRequest, notFound } from '../registry.errors.js';
+import { deregisterService, registerService, setNodeMaintenance, setServiceMaintenance } from '../state/catalog.ops.js';
 import { Topic } from '../state/change.feed.js';
 import { nodeKey } from '../state/state.tables.js';
 import type { ApiContext } from './api.context.js';
@@ -10,7 +10,7 @@ import { boolParam, stringParam, type Query } from './query.params.js';
 import { answerRead } from './read.handler.js';
 import { emptyAnswer, jsonAnswer } from './response.cache.js';
 import { route, sendJson, sendResult } from './route.table.js';
-import { parseServiceRegistration } from './service.definition.js';
+import { parseServiceRegistration, reservedConsulService } from './service.definition.js';
 import { agentServiceView, compare } from './views.js';
 import { selfView, memberView } from './agent-self.view.js';
 
@@ -42,7 +42,7 @@ function registerAgentReads(app: FastifyInstance, ctx: ApiContext): void {
       watch: { topics: [Topic.services] },
       index: () => ctx.state.indexOf(Topic.services),
       compute: () => {
-        const service = ctx.state.tables.services.get(nodeKey(ctx.node.name, id));
+        const service = agentService(ctx, id);
         if (!service) return { ...emptyAnswer(404), payload: Buffer.from(`unknown service ID: ${id}`) };
         return jsonAnswer({ ...agentServiceView(service, ctx.node.datacenter), ContentHash: String(service.ModifyIndex) });
       },
@@ -55,6 +55,7 @@ function registerAgentWrites(app: FastifyInstance, ctx: ApiContext): void {
     const reader = new FieldReader(decodeJson(request.body), 'ServiceDefinition');
     const replace = boolParam(request.query as Query, 'replace-existing-checks');
     const registration = parseServiceRegistration(reader, ctx.node.name, ctx.checks.minIntervalMs, replace);
+    if (registration.service.ID === CONSUL_SERVICE) throw reservedConsulService();
     await ctx.state.write((tx) => {
       registerService(tx, registration, ctx.clock.now());
     }).durable;
@@ -70,24 +71,46 @@ function registerAgentWrites(app: FastifyInstance, ctx: ApiContext): void {
   });
   route(app, ['PUT'], '/v1/agent/service/maintenance/:id', async (request, reply) => {
     const id = param(request, 'id');
-    const query = request.query as Query;
-    if (stringParam(query, 'enable') === undefined) throw badRequest('Missing value for enable');
-    const enable = boolParam(query, 'enable');
+    const enable = enableParam(request.query as Query);
     const service = requireService(ctx, id);
     await ctx.state.write((tx) => {
-      setServiceMaintenance(tx, service, enable, stringParam(query, 'reason') ?? '', ctx.clock.now());
+      setServiceMaintenance(tx, service, enable, stringParam(request.query as Query, 'reason') ?? '', ctx.clock.now());
+    }).durable;
+    await sendResult(reply);
+  });
+  route(app, ['PUT'], '/v1/agent/maintenance', async (request, reply) => {
+    const enable = enableParam(request.query as Query);
+    await ctx.state.write((tx) => {
+      setNodeMaintenance(tx, ctx.node.name, enable, stringParam(request.query as Query, 'reason') ?? '', ctx.clock.now());
     }).durable;
     await sendResult(reply);
   });
 }
 
+/** `?enable` of the maintenance endpoints: required, a Go boolean. */
+function enableParam(query: Query): boolean {
+  if (stringParam(query, 'enable') === undefined) throw badRequest('Missing value for enable');
+  return boolParam(query, 'enable');
+}
+
 function localServices(ctx: ApiContext): Record<string, unknown> {
-  const services = ctx.state.tables.servicesOnNode(ctx.node.name).sort((a, b) => compare(a.ID, b.ID));
+  const services = ctx.state.tables.servicesOnNode(ctx.node.name).filter(isAgentService).sort((a, b) => compare(a.ID, b.ID));
   return Object.fromEntries(services.map((s) => [s.ID, agentServiceView(s, ctx.node.datacenter)]));
 }
 
-function requireService(ctx: ApiContext, id: string, reason?: string): ServiceRecord {
+/**
+ * A service the agent manages: one on the registry's node, except the `consul` entry, which (as on a
+ * Consul server) belongs to the catalog, not to the agent's local services.
+ */
+export function agentService(ctx: ApiContext, id: string): ServiceRecord | undefined {
   const service = ctx.state.tables.services.get(nodeKey(ctx.node.name, id));
+  return service && isAgentService(service) ? service : undefined;
+}
+
+const isAgentService = (service: ServiceRecord): boolean => service.ID !== CONSUL_SERVICE;
+
+function requireService(ctx: ApiContext, id: string, reason?: string): ServiceRecord {
+  const service = agentService(ctx, id);
   if (!service) throw notFound(reason ?? `Unknown service ID ${JSON.stringify(id)}. Ensure that the service ID is passed, not the service name.`);
   return service;
 }

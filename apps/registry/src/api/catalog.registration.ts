@@ -1,4 +1,4 @@
-import type { CheckRecord, NodeRecord, ServiceRecord } from '../model/records.js';
+import { CONSUL_SERVICE, type CheckRecord, type NodeRecord, type ServiceRecord } from '../model/records.js';
 import type { Content } from '../model/record-content.js';
 import { badRequest } from '../registry.errors.js';
 import { deregisterCheck, deregisterNode, deregisterService, registerCheck } from '../state/catalog.ops.js';
@@ -6,7 +6,7 @@ import { nodeKey } from '../state/state.tables.js';
 import type { WriteTx } from '../state/write.tx.js';
 import type { ApiContext } from './api.context.js';
 import type { FieldReader } from './json-body.js';
-import { parseService, validateMeta } from './service.definition.js';
+import { parseService, reservedConsulService, validateMeta } from './service.definition.js';
 
 export interface CatalogRegistration {
   readonly node: Content<NodeRecord> | undefined;
@@ -38,6 +38,7 @@ export function parseCatalogRegistration(reader: FieldReader, ctx: ApiContext): 
       };
   const serviceReader = reader.object('Service');
   const service = serviceReader ? parseService(serviceReader, nodeName, { name: 'Service', path: 'RegisterRequest.Service' }) : undefined;
+  if (nodeName === ctx.node.name && service?.ID === CONSUL_SERVICE) throw reservedConsulService();
   const checkReaders = [...(reader.object('Check') ? [reader.object('Check') as FieldReader] : []), ...(reader.objects('Checks') ?? [])];
   const checks = checkReaders.map((c) => parseCatalogCheck(c, nodeName, service, ctx));
   return { node, nodeName, service, checks };
@@ -86,6 +87,7 @@ export function parseCatalogDeregistration(reader: FieldReader, ctx: ApiContext)
   if (node === ctx.node.name && serviceId === '' && checkId === '') {
     throw badRequest(`Cannot deregister node "${node}": it is the registry's own node`);
   }
+  if (node === ctx.node.name && serviceId === CONSUL_SERVICE) throw reservedConsulService();
   return { node, serviceId, checkId };
 }
 

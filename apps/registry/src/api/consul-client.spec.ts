@@ -15,7 +15,7 @@ describe('the registry through the consul npm client', () => {
     await fx.consul.agent.service.register({ name: 'web', id: 'web-1', port: 8080, tags: ['v1', 'http'], meta: { 'meshway-transport': 'http' } });
     await fx.consul.agent.service.register({ name: 'web', id: 'web-2', port: 8081, tags: ['v2'] });
     await fx.consul.agent.service.register({ name: 'billing', port: 9000 });
-    expect(await fx.consul.catalog.service.list()).toEqual({ billing: [], web: ['http', 'v1', 'v2'] });
+    expect(await fx.consul.catalog.service.list()).toEqual({ billing: [], consul: [], web: ['http', 'v1', 'v2'] });
     const instances = await fx.consul.catalog.service.nodes('web');
     expect(rows<{ ServiceID: string; ServicePort: number }>(instances).map((s) => [s.ServiceID, s.ServicePort])).toEqual([['web-1', 8080], ['web-2', 8081]]);
     const agentServices: Record<string, unknown> = await fx.consul.agent.service.list();
@@ -62,7 +62,7 @@ describe('the registry through the consul npm client', () => {
   it('deregisters a service with its checks', async () => {
     await fx.consul.agent.service.register({ name: 'web', id: 'web-1', check: { ttl: '30s' } });
     await fx.consul.agent.service.deregister('web-1');
-    expect(await fx.consul.catalog.service.list()).toEqual({});
+    expect(await fx.consul.catalog.service.list()).toEqual({ consul: [] });
     expect(await fx.consul.agent.check.list()).toEqual({});
   });
 
@@ -102,7 +102,7 @@ describe('the registry through the consul npm client', () => {
     expect(healthy[0]).toMatchObject({ Node: { Node: 'ext-1', Address: '10.0.0.5' }, Checks: [{ CheckID: 'db alive', Status: 'passing' }] });
     expect(rows<{ CheckID: string }>(await fx.consul.health.node('ext-1')).map((c) => c.CheckID)).toEqual(['db alive']);
     await fx.consul.catalog.deregister('ext-1');
-    expect(await fx.consul.catalog.service.list()).toEqual({});
+    expect(await fx.consul.catalog.service.list()).toEqual({ consul: [] });
     expect(await (await fx.http('/v1/catalog/node/ext-1')).text()).toBe('null');
   });
 });

@@ -1,13 +1,18 @@
-import type { ServiceRecord } from '../model/records.js';
+import { CONSUL_SERVICE, type ServiceRecord } from '../model/records.js';
 import type { Content } from '../model/record-content.js';
 import type { CheckInput, ServiceRegistration } from '../state/catalog.ops.js';
-import { badRequest } from '../registry.errors.js';
+import { badRequest, type ConsulHttpError } from '../registry.errors.js';
 import { parseCheck } from './check.definition.js';
 import { FieldReader } from './json-body.js';
 
 const MAX_META_PAIRS = 64;
 const MAX_META_KEY = 128;
 const MAX_META_VALUE = 512;
+
+/** The registry's own `consul` entry can be neither replaced nor removed. */
+export function reservedConsulService(): ConsulHttpError {
+  return badRequest(`Service ID "${CONSUL_SERVICE}" is reserved: it is the registry's own entry, as on a Consul server`);
+}
 
 /** Validates a `Meta` map with Consul's rules and messages. */
 export function validateMeta(meta: Record<string, string>, what: 'Service' | 'Node'): void {

@@ -102,3 +102,11 @@ export const SERF_HEALTH_CHECK_ID = 'serfHealth';
 
 /** Consul's prefix for a service's maintenance-mode check. */
 export const SERVICE_MAINTENANCE_PREFIX = '_service_maintenance:';
+
+/** The service every Consul server registers for itself; the registry lists itself the same way. */
+export const CONSUL_SERVICE = 'consul';
+/** Consul's server RPC port, which `status/leader` and the `consul` service name (nothing listens there). */
+export const CONSUL_SERVER_PORT = 8300;
+
+/** Consul's ID of the node-maintenance check. */
+export const NODE_MAINTENANCE_CHECK_ID = '_node_maintenance';

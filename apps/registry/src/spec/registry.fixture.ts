@@ -13,7 +13,7 @@ type Loose<T> = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by expect(), not by types
   [K in keyof T]: T[K] extends (...args: never[]) => unknown ? (...args: unknown[]) => Promise<any> : T[K] extends object ? Loose<T[K]> : T[K];
 };
-export type LooseConsul = Loose<Pick<Consul, 'agent' | 'catalog' | 'health' | 'kv' | 'session' | 'status'>> & Pick<Consul, 'watch' | 'destroy'>;
+export type LooseConsul = Loose<Pick<Consul, 'agent' | 'catalog' | 'health' | 'kv' | 'session' | 'status' | 'event' | 'transaction'>> & Pick<Consul, 'watch' | 'destroy'>;
 
 /** A registry on port 0 in a fresh temp directory, with a consul client pointed at it. Tests only. */
 export interface RegistryFixture {

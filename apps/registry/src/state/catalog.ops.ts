@@ -1,5 +1,5 @@
 import type { CheckRecord, CheckStatus, ServiceRecord } from '../model/records.js';
-import { SERVICE_MAINTENANCE_PREFIX } from '../model/records.js';
+import { NODE_MAINTENANCE_CHECK_ID, SERVICE_MAINTENANCE_PREFIX } from '../model/records.js';
 import { content, type Content } from '../model/record-content.js';
 import { nodeKey } from './state.tables.js';
 import { destroySession } from './session.ops.js';
@@ -55,15 +55,23 @@ export function updateCheck(tx: WriteTx, check: CheckRecord, status: CheckStatus
   writeCheck(tx, { ...content(check), Status: status, Output: output }, now);
 }
 
-/** Puts a service into (or out of) maintenance: a critical check that keeps it out of `?passing`. */
+/**
+ * Puts a service into (or out of) maintenance: a critical check that keeps it out of `?passing`. As in
+ * Consul, enabling it again while on changes nothing (the first reason stays).
+ */
 export function setServiceMaintenance(tx: WriteTx, service: ServiceRecord, enable: boolean, reason: string, now: number): void {
   const checkId = `${SERVICE_MAINTENANCE_PREFIX}${service.ID}`;
-  if (!enable) {
-    deregisterCheck(tx, service.Node, checkId, now);
-    return;
-  }
-  const notes = reason === '' ? 'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.' : reason;
-  writeCheck(tx, maintenanceCheck(service, checkId, notes), now);
+  if (!enable) deregisterCheck(tx, service.Node, checkId, now);
+  else if (!tx.tables.checks.has(nodeKey(service.Node, checkId))) writeCheck(tx, maintenanceCheck(service.Node, checkId, reason || DEFAULT_SERVICE_MAINTENANCE_REASON, service), now);
+}
+
+/**
+ * Puts a whole node into (or out of) maintenance: a critical node-level check, which every service on
+ * the node carries, so none of them is `?passing` and their blocking queries wake.
+ */
+export function setNodeMaintenance(tx: WriteTx, node: string, enable: boolean, reason: string, now: number): void {
+  if (!enable) deregisterCheck(tx, node, NODE_MAINTENANCE_CHECK_ID, now);
+  else if (!tx.tables.checks.has(nodeKey(node, NODE_MAINTENANCE_CHECK_ID))) writeCheck(tx, maintenanceCheck(node, NODE_MAINTENANCE_CHECK_ID, reason || DEFAULT_NODE_MAINTENANCE_REASON), now);
 }
 
 /** Removes a node with everything on it (services, checks, sessions). */
@@ -87,17 +95,21 @@ function invalidateSessionsOf(tx: WriteTx, node: string, checkId: string, now: n
   }
 }
 
-function maintenanceCheck(service: ServiceRecord, checkId: string, notes: string): Content<CheckRecord> {
+const DEFAULT_SERVICE_MAINTENANCE_REASON = 'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
+const DEFAULT_NODE_MAINTENANCE_REASON = 'Maintenance mode is enabled for this node, but no reason was provided. This is a default message.';
+
+/** Consul's maintenance check: critical, of no type (nothing runs it), on the service or on the node. */
+function maintenanceCheck(node: string, checkId: string, notes: string, service?: ServiceRecord): Content<CheckRecord> {
   return {
-    Node: service.Node,
+    Node: node,
     CheckID: checkId,
-    Name: 'Service Maintenance Mode',
+    Name: service ? 'Service Maintenance Mode' : 'Node Maintenance Mode',
     Status: 'critical',
     Notes: notes,
     Output: '',
-    ServiceID: service.ID,
-    ServiceName: service.Service,
-    ServiceTags: [...service.Tags],
+    ServiceID: service?.ID ?? '',
+    ServiceName: service?.Service ?? '',
+    ServiceTags: service ? [...service.Tags] : [],
     Type: '',
     Definition: {},
   };

@@ -1,46 +1,50 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { Observable } from 'rxjs';
-import type { Clock } from '@meshway/clock';
-import { DEADLINE_HEADER, Deadline, parseTimeoutHeader, runWithDeadline } from '../deadline.js';
-import { RESILIENCE_CLOCK } from './resilience.tokens.js';
+import { Observable, throwError } from 'rxjs';
+import { DEADLINE_HEADER, Deadline } from '../../v2/deadline.js';
+import { runWithDeadline } from '../../v2/deadline.context.js';
+import { resolveResilienceModuleOptions, type ResilienceModuleOptions, type ResolvedResilienceModuleOptions } from './resilience-module.options.js';
+import { RESILIENCE_MODULE_OPTIONS } from './resilience.tokens.js';
 
-/** The `x-request-timeout` a request arrived with: an HTTP header, or a NATS message header. */
-function timeoutOf(context: ExecutionContext): string | undefined {
-  if (context.getType() === 'http') {
-    const value = context.switchToHttp().getRequest<{ headers?: Record<string, string | string[] | undefined> }>().headers?.[DEADLINE_HEADER];
-    return typeof value === 'string' ? value : undefined;
-  }
-  if (context.getType() === 'rpc') {
-    const rpc = context.switchToRpc().getContext<{ getHeaders?: () => { get(name: string): string } | undefined } | undefined>();
-    const value = rpc?.getHeaders?.()?.get(DEADLINE_HEADER);
-    return value === '' ? undefined : value;
-  }
-  return undefined;
+/** NATS message headers as `NatsContext.getHeaders()` returns them (`MsgHdrs` of `@nats-io/transport-node`). */
+interface MessageHeaders {
+  get(name: string): string;
+}
+
+/** The `x-request-timeout` a request came with: an HTTP header (Fastify or Express), or a NATS message header. */
+function headerOf(context: ExecutionContext): unknown {
+  const type = context.getType();
+  if (type === 'http') return context.switchToHttp().getRequest<{ headers?: Record<string, unknown> }>().headers?.[DEADLINE_HEADER];
+  if (type !== 'rpc') return undefined;
+  const rpc = context.switchToRpc().getContext<{ getHeaders?: () => MessageHeaders | undefined } | undefined>();
+  const headers = typeof rpc?.getHeaders === 'function' ? rpc.getHeaders() : undefined;
+  const value = headers?.get(DEADLINE_HEADER);
+  return value === '' ? undefined : value; // MsgHdrs.get answers '' for a header that is not there
 }
 
 /**
- * Runs each request's handler with the deadline its caller sent (`x-request-timeout`, over HTTP or NATS) as the current
- * one, so every MeshClient call the handler makes inherits what is left of it, and `@RequestDeadline()` can read it.
- * A value that is not a positive whole number of ms is ignored (the request then has no deadline from its caller).
+ * Runs each handler inside the deadline its caller sent (`x-request-timeout`, HTTP or NATS), counted from when the
+ * request reached the interceptor: `currentDeadline()` and `@RequestDeadline()` give it, and every MeshClient call the
+ * handler makes inherits what is left. Requests without the header run without a deadline. Global through
+ * `ResilienceModule.forRoot()`, or per controller with `@UseInterceptors(DeadlineInterceptor)`.
  */
 @Injectable()
 export class DeadlineInterceptor implements NestInterceptor {
-  constructor(@Inject(RESILIENCE_CLOCK) private readonly clock: Clock) {}
+  private readonly options: ResolvedResilienceModuleOptions;
+
+  constructor(@Inject(RESILIENCE_MODULE_OPTIONS) options: ResilienceModuleOptions) {
+    this.options = resolveResilienceModuleOptions(options);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const header = timeoutOf(context);
-    let budget: number | undefined;
+    const header = headerOf(context);
+    if (header === undefined) return next.handle();
+    let deadline: Deadline;
     try {
-      budget = header === undefined ? undefined : parseTimeoutHeader(header);
-    } catch {
-      budget = undefined;
+      deadline = Deadline.fromHeader(header, this.options.clock);
+    } catch (error) {
+      return this.options.invalidHeader === 'reject' ? throwError(() => error) : next.handle();
     }
-    if (budget === undefined) return next.handle();
-    const deadline = Deadline.after(budget, this.clock);
-    if (context.getType() === 'http') context.switchToHttp().getRequest<Record<symbol, unknown>>()[DEADLINE_KEY] = deadline;
+    // Nest binds the handler to the async context in which next.handle() is called: call it inside the deadline's.
     return new Observable((subscriber) => runWithDeadline(deadline, () => next.handle().subscribe(subscriber)));
   }
 }
-
-/** Where the interceptor leaves the deadline on the request object, for `@RequestDeadline()`. */
-export const DEADLINE_KEY = Symbol.for('meshway.resilience.deadline');

@@ -1,12 +1,9 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { currentDeadline, type Deadline } from '../deadline.js';
-import { DEADLINE_KEY } from './deadline.interceptor.js';
+import { createParamDecorator } from '@nestjs/common';
+import type { Deadline } from '../../v2/deadline.js';
+import { currentDeadline } from '../../v2/deadline.context.js';
 
 /**
- * The deadline of the request being handled (`Deadline`: `remainingMs()`, `expired`), or undefined when its caller sent
- * none. Needs `ResilienceModule` (its interceptor reads `x-request-timeout`).
+ * The deadline of the request being handled (a `Deadline`: `remaining(clock)`, `expired(clock)`), or undefined when its
+ * caller sent none. Needs `DeadlineInterceptor` (installed globally by `ResilienceModule.forRoot()`).
  */
-export const RequestDeadline = createParamDecorator((_data: unknown, context: ExecutionContext): Deadline | undefined => {
-  const fromRequest = context.getType() === 'http' ? context.switchToHttp().getRequest<Record<symbol, unknown>>()[DEADLINE_KEY] : undefined;
-  return (fromRequest as Deadline | undefined) ?? currentDeadline();
-});
+export const RequestDeadline = createParamDecorator((): Deadline | undefined => currentDeadline());

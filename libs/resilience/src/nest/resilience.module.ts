@@ -1,24 +1,26 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Module, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { systemClock, type Clock } from '@meshway/clock';
 import { DeadlineInterceptor } from './deadline.interceptor.js';
-import { RESILIENCE_CLOCK } from './resilience.tokens.js';
+import type { ResilienceModuleOptions } from './resilience-module.options.js';
+import { RESILIENCE_MODULE_OPTIONS } from './resilience.tokens.js';
 
-export interface ResilienceModuleOptions {
-  /** Time for deadlines (tests pass a FakeClock). Default: the system clock. */
-  readonly clock?: Clock;
-}
+const globalInterceptor: Provider = { provide: APP_INTERCEPTOR, useExisting: DeadlineInterceptor };
+
+export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new ConfigurableModuleBuilder<ResilienceModuleOptions>({
+  optionsInjectionToken: RESILIENCE_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: false, globalInterceptor: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+    providers: [...(definition.providers ?? []), ...(extras.globalInterceptor ? [globalInterceptor] : [])],
+  }))
+  .build();
 
 /**
- * Deadline propagation for a Nest app: every HTTP and NATS handler runs with its caller's `x-request-timeout` as the
- * current deadline (MeshClient calls inherit it; `@RequestDeadline()` reads it). `@meshway/service` imports it for you.
+ * Deadline propagation for a Nest app: `forRoot()` runs every HTTP and NATS handler inside its caller's
+ * `x-request-timeout` (NATS handlers need `connectMicroservice(…, { inheritAppConfig: true })` to get app-wide
+ * interceptors). `forRoot({ globalInterceptor: false })` only provides `DeadlineInterceptor` for `@UseInterceptors`.
  */
-@Module({})
-export class ResilienceModule {
-  static forRoot(options: ResilienceModuleOptions = {}): DynamicModule {
-    return {
-      module: ResilienceModule,
-      providers: [{ provide: RESILIENCE_CLOCK, useValue: options.clock ?? systemClock }, { provide: APP_INTERCEPTOR, useClass: DeadlineInterceptor }],
-    };
-  }
-}
+@Module({ providers: [DeadlineInterceptor], exports: [DeadlineInterceptor, RESILIENCE_MODULE_OPTIONS] })
+export class ResilienceModule extends ConfigurableModuleClass {}

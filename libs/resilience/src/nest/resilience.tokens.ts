@@ -1,4 +1,4 @@
 /** Injection tokens of `@meshway/resilience/nest`, all in one place. */
 
-/** The clock deadlines are measured on (default: the system clock). */
-export const RESILIENCE_CLOCK = Symbol.for('meshway.resilience.clock');
+/** The module options as given to `forRoot` / returned by `forRootAsync`'s factory. */
+export const RESILIENCE_MODULE_OPTIONS = Symbol.for('meshway.resilience.module-options');
