@@ -10,6 +10,7 @@ import { registerHealthRoutes } from './health.routes.js';
 import { registerKvRoutes } from './kv.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
 import { registerStatusRoutes } from './status.routes.js';
+import { registerTxnRoutes } from './txn.routes.js';
 import { registerUiRoutes } from './ui.routes.js';
 import { sendJson } from './route.table.js';
 
@@ -60,6 +61,7 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   registerKvRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerStatusRoutes(app, ctx);
+  registerTxnRoutes(app, ctx);
   registerUiRoutes(app);
   return app;
 }

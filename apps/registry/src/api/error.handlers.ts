@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsulHttpError, RegistryErrorCode } from '../registry.errors.js';
 import type { RegistryLogger } from '../registry.logger.js';
 import { tooLarge } from './kv.routes.js';
+import { MAX_TXN_BODY_BYTES } from './txn.request.js';
 
 /** Sends an error as Consul does: status + plain-text reason; our stable code rides in a header. */
 export async function sendError(reply: FastifyReply, status: number, reason: string, code: string): Promise<void> {
@@ -16,6 +17,7 @@ export function errorHandler(logger: RegistryLogger) {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const length = Number(request.headers['content-length'] ?? 0);
       if (request.url.startsWith('/v1/kv/')) return sendError(reply, 413, tooLarge(length).message, RegistryErrorCode.TooLarge);
+      if (request.url.split('?')[0] === '/v1/txn') return sendError(reply, 413, `Request body too large, max size: ${MAX_TXN_BODY_BYTES} bytes`, RegistryErrorCode.TooLarge);
       return sendError(reply, 413, `Request body too large (${length || 'unknown'} bytes)`, RegistryErrorCode.TooLarge);
     }
     const status = error.statusCode ?? 500;

@@ -1,7 +1,8 @@
 import { durationFromJson } from '../model/go-duration.js';
 import { badRequest, ConsulHttpError } from '../registry.errors.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A decoded JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Parses a request body as JSON the way Consul reports failures: 400 `Request decode failed: …`. */
 export function decodeJson(body: unknown): Json | undefined {
