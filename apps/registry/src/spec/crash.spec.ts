@@ -5,6 +5,8 @@ import { tempDataDir } from './registry.fixture.js';
 
 const KV_WRITES = 1_000;
 const REGISTRATIONS = 100;
+/** Transactions of two keys each: after the crash, both keys or neither, and both when acknowledged. */
+const TXNS = 50;
 const CONCURRENCY = 50;
 /** kill -9 once this many writes have been acknowledged: mid-stream, with writes in flight. */
 const KILL_AFTER_ACKS = 400;
@@ -17,7 +19,7 @@ function startRegistryProcess(dataDir: string, port: number): ManagedProcess {
 }
 
 interface Write {
-  readonly kind: 'kv' | 'service';
+  readonly kind: 'kv' | 'service' | 'txn';
   readonly id: number;
   readonly request: () => Promise<Response>;
 }
@@ -37,8 +39,17 @@ function writes(base: string): Write[] {
         body: JSON.stringify({ Name: `svc-${i % 10}`, ID: `crash-${i}`, Port: 10_000 + i, Check: { TTL: '1h' } }),
       }),
   }));
-  // Interleave so both kinds are in flight when the process dies.
-  return kv.flatMap((w, i) => (i % 10 === 0 && services[i / 10] ? [w, services[i / 10] as Write] : [w]));
+  const txns = Array.from({ length: TXNS }, (_, i): Write => ({
+    kind: 'txn',
+    id: i,
+    request: () =>
+      fetch(`${base}/v1/txn`, {
+        method: 'PUT',
+        body: JSON.stringify(['a', 'b'].map((part) => ({ KV: { Verb: 'set', Key: `crash/t${i}/${part}`, Value: Buffer.from(`txn-${i}`).toString('base64') } }))),
+      }),
+  }));
+  // Interleave so every kind is in flight when the process dies.
+  return kv.flatMap((w, i) => [w, ...(i % 10 === 0 && services[i / 10] ? [services[i / 10] as Write] : []), ...(i % 20 === 5 && txns[(i - 5) / 20] ? [txns[(i - 5) / 20] as Write] : [])]);
 }
 
 describe('crash safety (a real registry process, kill -9 mid-stream)', () => {
@@ -48,7 +59,7 @@ describe('crash safety (a real registry process, kill -9 mid-stream)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps every acknowledged KV write and registration after kill -9 and restart, and its indexes do not go back', async () => {
+  it('keeps every acknowledged KV write, registration and transaction (whole) after kill -9 and restart, and its indexes do not go back', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = startRegistryProcess(dataDir, port);
@@ -63,7 +74,7 @@ describe('crash safety (a real registry process, kill -9 mid-stream)', () => {
         try {
           const response = await write.request();
           const body = await response.text();
-          if (response.status === 200 && (write.kind === 'service' || body === 'true')) acked.push(write);
+          if (response.status === 200 && (write.kind !== 'kv' || body === 'true')) acked.push(write);
           if (acked.length % 50 === 0) seenIndex = Math.max(seenIndex, Number((await fetch(`${base}/v1/kv/crash/?keys`)).headers.get('x-consul-index')));
         } catch {
           // The process died under this request: it was never acknowledged.
@@ -75,7 +86,7 @@ describe('crash safety (a real registry process, kill -9 mid-stream)', () => {
     await killed;
     expect((await first.exited).signal).toBe('SIGKILL');
     expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
-    expect(acked.length).toBeLessThan(KV_WRITES + REGISTRATIONS);
+    expect(acked.length).toBeLessThan(KV_WRITES + REGISTRATIONS + TXNS);
 
     const second = startRegistryProcess(dataDir, port);
     await second.waitForHttp(`${base}/health`, 30_000);
@@ -85,7 +96,9 @@ describe('crash safety (a real registry process, kill -9 mid-stream)', () => {
     const services = (await (await fetch(`${base}/v1/agent/services`)).json()) as Record<string, { Port: number }>;
     const lostKv = acked.filter((w) => w.kind === 'kv' && !keys.has(`crash/k${w.id}`));
     const lostServices = acked.filter((w) => w.kind === 'service' && services[`crash-${w.id}`]?.Port !== 10_000 + w.id);
-    expect({ lostKv: lostKv.length, lostServices: lostServices.length }).toEqual({ lostKv: 0, lostServices: 0 });
+    const lostTxns = acked.filter((w) => w.kind === 'txn' && !(keys.has(`crash/t${w.id}/a`) && keys.has(`crash/t${w.id}/b`)));
+    const halfTxns = Array.from({ length: TXNS }, (_, i) => i).filter((i) => keys.has(`crash/t${i}/a`) !== keys.has(`crash/t${i}/b`));
+    expect({ lostKv: lostKv.length, lostServices: lostServices.length, lostTxns: lostTxns.length, halfTxns }).toEqual({ lostKv: 0, lostServices: 0, lostTxns: 0, halfTxns: [] });
     const sample = acked.find((w) => w.kind === 'kv');
     expect(await (await fetch(`${base}/v1/kv/crash/k${sample?.id ?? 0}?raw`)).text()).toBe(`value-${sample?.id ?? 0}`);
     const index = Number((await fetch(`${base}/v1/kv/crash/?keys`)).headers.get('x-consul-index'));
