@@ -23,8 +23,6 @@ const EDGE_ERRORS = {
   MESHWAY_FORBIDDEN: 403,
   /** The request (or its route) names a version no running instance has; `x-meshway-versions` lists the running ones. */
   MESHWAY_NO_VERSION: 404,
-  /** Every instance of the service has its circuit breaker open (repeated failures): failing fast until a probe is due. */
-  MESHWAY_CIRCUIT_OPEN: 503,
   /** Admin API: the named route, release or instance does not exist. */
   MESHWAY_NOT_FOUND: 404,
   /** Admin API: the name exists already, or the configuration changed under the request (compare-and-set lost). */
@@ -57,6 +55,8 @@ const UPSTREAM_ERRORS: Readonly<Record<UpstreamErrorCode, number>> = {
   [TransportErrorCode.DeadlineExceeded]: 504,
   /** The upstream's bulkhead is full (requests in flight and waiting at their limits); `Retry-After: 1`. */
   [TransportErrorCode.BulkheadFull]: 503,
+  /** Every instance of the service has its circuit breaker open (repeated failures): failing fast until a probe is due. */
+  [TransportErrorCode.CircuitOpen]: 503,
 };
 
 /**

@@ -3,7 +3,7 @@ import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock
 import { MemoryKv, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { GatewayConfigError } from './gateway.errors.js';
 import { silentLogger, type GatewayLogger } from './gateway.logger.js';
-import { DEFAULT_POLICIES, resilienceConfigSchema, type ResilienceConfig } from '@meshway/resilience';
+import { DEFAULT_POLICIES, ResilienceError, resolvePolicies, type ResilienceConfig } from '@meshway/resilience';
 import type { RouteDefaults } from './routing/route.definition.js';
 import type { UpstreamTlsOptions } from './upstream/upstream-tls.js';
 
@@ -124,9 +124,13 @@ function adminHostOf(options: GatewayOptions): string {
 /** The gateway-wide resilience defaults: the given ones over `DEFAULT_POLICIES`, validated like a routes file. */
 function resilienceDefaults(given: ResilienceConfig | undefined): ResilienceConfig {
   if (given === undefined) return DEFAULT_POLICIES;
-  const result = resilienceConfigSchema.safeParse(given);
-  if (!result.success) throw invalid(`defaults.resilience.${result.error.issues[0]?.path.join('.') ?? ''}`, '(see message)', result.error.issues[0]?.message ?? 'a resilience configuration');
-  return { ...DEFAULT_POLICIES, ...result.data };
+  try {
+    resolvePolicies(given, DEFAULT_POLICIES, 'defaults.resilience');
+  } catch (error) {
+    if (error instanceof ResilienceError) throw new GatewayConfigError(error.message, { cause: error });
+    throw error;
+  }
+  return { ...DEFAULT_POLICIES, ...given };
 }
 
 /** Fills defaults and validates; throws MESHWAY_GATEWAY_INVALID_CONFIG naming the option, the value and what is allowed. */

@@ -1,4 +1,4 @@
-import { MeshwayError, invalidOptionMessage } from '@meshway/errors';
+import { MeshwayError, invalidOptionMessage, showValue } from '@meshway/errors';
 
 /** Stable error codes of `@meshway/resilience`. Callers switch on `code`, never on the message. */
 export const ResilienceErrorCode = {
@@ -20,9 +20,18 @@ export type ResilienceErrorCode = (typeof ResilienceErrorCode)[keyof typeof Resi
 
 export class ResilienceError extends MeshwayError<ResilienceErrorCode> {
   override readonly name = 'ResilienceError';
+  /** For MESHWAY_RESILIENCE_INVALID_OPTIONS: the option's dotted path and what is wrong with it (`got 0; allowed: …`). */
+  readonly invalid: { readonly option: string; readonly problem: string } | undefined;
+
+  constructor(code: ResilienceErrorCode, message: string, options?: ErrorOptions & { readonly invalid?: { readonly option: string; readonly problem: string } }) {
+    super(code, message, options);
+    this.invalid = options?.invalid;
+  }
 }
 
 /** The MESHWAY_RESILIENCE_INVALID_OPTIONS error for `option` (a dotted path such as `retries.maxAttempts`). */
 export function invalidOption(option: string, given: unknown, allowed: string): ResilienceError {
-  return new ResilienceError(ResilienceErrorCode.InvalidOptions, invalidOptionMessage('resilience option', option, given, allowed));
+  return new ResilienceError(ResilienceErrorCode.InvalidOptions, invalidOptionMessage('resilience option', option, given, allowed), {
+    invalid: { option, problem: `got ${showValue(given)}; allowed: ${allowed}` },
+  });
 }

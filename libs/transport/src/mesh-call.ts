@@ -21,8 +21,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Consistent-hash key for balancers that use one. */
   readonly hashKey?: string;
-  /** This call's `retries` / `retryOn` over the client's and the service's (e.g. `{ retries: { retryable: true } }` for a safe POST). */
-  readonly resilience?: Pick<ResilienceConfig, 'retries' | 'retryOn'>;
+  /** This call's `retries` over the client's and the service's (e.g. `{ retries: { retryable: true } }` for a POST that is safe to repeat). */
+  readonly resilience?: Pick<ResilienceConfig, 'retries'>;
 }
 
 /** A successful answer (status < 500). 5xx answers and NATS `err` replies are thrown as MESHWAY_UPSTREAM_ERROR. */

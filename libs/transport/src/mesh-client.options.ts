@@ -1,6 +1,6 @@
 import { createBalancer, isBalancerName, BALANCER_NAMES, type Balancer, type BalancerName } from '@meshway/balancing';
 import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock';
-import { DEFAULT_POLICIES, resilienceConfigSchema, type ResilienceConfig } from '@meshway/resilience';
+import { DEFAULT_POLICIES, ResilienceError, resolvePolicies, type ResilienceConfig } from '@meshway/resilience';
 import type { DiscoverySource } from '@meshway/discovery';
 import type { HttpPoolOptions } from './http.caller.js';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -78,11 +78,15 @@ function resolveNats(nats: NatsSource | undefined): NatsSource | undefined {
   return { servers: servers as string[] };
 }
 
+/** Checked at construction with the lib's own rules; the error names the option by its path (`services.users.retries.maxAttempts`). */
 function resilienceOption(option: string, config: unknown): ResilienceConfig {
-  const result = resilienceConfigSchema.safeParse(config);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw invalid(`${option}${issue?.path.length ? `.${issue.path.join('.')}` : ''}`, config, issue?.message ?? 'a resilience configuration');
+  try {
+    resolvePolicies(config as ResilienceConfig, DEFAULT_POLICIES, option);
+  } catch (error) {
+    if (error instanceof ResilienceError && error.invalid) throw new TransportError(TransportErrorCode.InvalidOptions, `Invalid MeshClient option ${error.invalid.option}: ${error.invalid.problem}`, undefined, { cause: error });
+    throw error;
+  }
+  return config as ResilienceConfig;
 }
 
 /** Fills defaults and validates; throws MESHWAY_TRANSPORT_INVALID_OPTIONS naming the option, the value and what is allowed. */

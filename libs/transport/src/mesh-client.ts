@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Balancer, RequestOutcome } from '@meshway/balancing';
 import type { ServiceInstance } from '@meshway/discovery';
-import { currentDeadline, runAttempts, type AttemptFailureInfo } from '@meshway/resilience';
+import { Deadline, ResilienceError, ResilienceErrorCode, type Attempt } from '@meshway/resilience';
 import { CallPolicyTable } from './call.policies.js';
 import { HttpCaller } from './http.caller.js';
 import { InstanceDirectory } from './instance.directory.js';
@@ -11,7 +11,6 @@ import { MESH_HEADERS, timeoutHeaderValue } from './mesh-headers.js';
 import { NatsCaller } from './nats.caller.js';
 import { showValue } from './show-value.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
-import { classifyUpstreamError } from './upstream/upstream.failure.js';
 
 /**
  * Calls a service by name: discovery gives its instances, the balancer picks one, and the call goes
@@ -42,54 +41,48 @@ export class MeshClient {
    */
   async call<T = unknown>(service: string, target: string, payload?: unknown, options: CallOptions = {}): Promise<MeshResponse<T>> {
     const { clock } = this.options;
-    const deadlineAt = this.deadlineOf(service, target, options);
+    this.checkCall(service, target, options);
     const instances = await this.directory.instances(service);
-    if (deadlineAt - clock.now() <= 0) throw deadlineExceeded(service, target);
-    const { policies, retry, guards } = this.policies.for(service, options.resilience);
-    const { signal, dispose } = this.budgetSignal(deadlineAt - clock.now(), `${target} on ${service}`, options.signal);
-    const bulkhead = guards.bulkhead;
+    const policy = this.policies.for(service, options.resilience);
+    const where = `${target} on ${service}`;
+    const deadline = options.deadline === undefined ? undefined : Deadline.after(options.deadline - clock.now(), clock);
     try {
-      if (bulkhead) await bulkhead.acquire(signal).catch((error: unknown) => Promise.reject(signal.aborted ? (signal.reason as Error) : bulkheadFull(service, error)));
-      try {
-        const response = await runAttempts({
-          guards, retry, clock, signal,
+      const response = await policy.execute(
+        (attempt) => {
+          const instance = attempt.choose(this.directory.current(service) ?? instances, (candidates) => this.balancerOf(service).pick(candidates, options.hashKey === undefined ? undefined : { hashKey: options.hashKey }));
+          if (!instance) throw new TransportError(TransportErrorCode.NoInstance, `No healthy instance of service "${service}"`);
+          return this.attempt({ service, target, payload, options, instance, attempt });
+        },
+        {
           method: methodOf(target),
-          instances: () => this.directory.current(service) ?? instances,
-          pick: (candidates) => this.pickFrom(service, candidates, options),
-          attempt: (instance) => this.attempt({ service, target, payload, options, instance, deadlineAt, signal, perTryTimeoutMs: policies.retry?.perTryTimeoutMs }),
-          classify: retryableFailure,
-          remainingMs: () => deadlineAt - clock.now(),
-        });
-        return response as MeshResponse<T>;
-      } finally {
-        bulkhead?.release();
-      }
-    } finally {
-      dispose();
+          retryable: options.resilience?.retries === false ? false : options.resilience?.retries?.retryable,
+          timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
+          ...(deadline ? { deadline } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      );
+      return response as MeshResponse<T>;
+    } catch (error) {
+      throw asTransportError(error, where, options.signal);
     }
   }
 
-  /** One attempt on one instance: within what is left of the deadline (and the per-try timeout), reported to the balancer. */
+  /** One attempt on one instance: within the attempt's time (deadline or per-try limit), reported to the balancer. */
   private async attempt(call: AttemptCall): Promise<MeshResponse> {
     const { clock } = this.options;
-    const { service, target, instance } = call;
-    const remaining = call.deadlineAt - clock.now();
-    if (remaining <= 0) throw deadlineExceeded(service, target);
-    const budget = call.perTryTimeoutMs === undefined ? remaining : Math.min(remaining, call.perTryTimeoutMs);
-    const perTry = budget < remaining ? this.perTrySignal(budget, `${target} on ${service} instance ${instance.id}`, call.signal) : undefined;
-    const signal = perTry?.signal ?? call.signal;
+    const { service, target, instance, attempt } = call;
+    const budget = attempt.remainingMs;
     const done = this.balancerOf(service).begin(instance);
     const started = clock.monotonic();
     try {
-      const exchange = { instance, target, payload: call.payload, headers: meshHeaders(call.options, budget), timeoutMs: budget, signal };
+      const exchange = { instance, target, payload: call.payload, headers: meshHeaders(call.options, budget), timeoutMs: budget, signal: attempt.signal };
       const response = await this.callerOf(instance).send(exchange);
       done({ ok: true, latencyMs: clock.monotonic() - started });
       return response;
     } catch (error) {
-      done(outcomeOf(error, clock.monotonic() - started));
-      throw error;
-    } finally {
-      perTry?.dispose();
+      const failure = attempt.signal.aborted ? cutShort(attempt.signal.reason, `${target} on ${service} instance ${instance.id}`, budget, call.options.signal) : error;
+      done(outcomeOf(failure, clock.monotonic() - started));
+      throw failure;
     }
   }
 
@@ -101,8 +94,8 @@ export class MeshClient {
     await Promise.allSettled([this.http.close(), this.nats.close()]);
   }
 
-  /** Validates the call and returns its absolute deadline on the client's clock. */
-  private deadlineOf(service: string, target: string, options: CallOptions): number {
+  /** Validates the call's arguments (the deadline itself is checked when the call starts: spent → MESHWAY_DEADLINE_EXCEEDED). */
+  private checkCall(service: string, target: string, options: CallOptions): void {
     if (this.closed) throw new TransportError(TransportErrorCode.InvalidCall, `MeshClient is closed; cannot call ${service}`);
     if (typeof service !== 'string' || service === '') throw invalidCall('service', service, 'a non-empty service name');
     if (typeof target !== 'string' || target === '') throw invalidCall('target', target, '"METHOD /path" for HTTP or a message pattern for NATS');
@@ -115,18 +108,7 @@ export class MeshClient {
     }
     if (signal?.aborted) throw aborted(service, target);
     const now = this.options.clock.now();
-    // A call made while serving a request inherits what is left of that request's deadline.
-    const until = deadline ?? currentDeadline()?.at;
-    if (until !== undefined && until <= now) throw deadlineExceeded(service, target, now - until);
-    const budget = timeoutMs ?? this.options.defaultTimeoutMs;
-    return until === undefined ? now + budget : Math.min(now + budget, until);
-  }
-
-  private pickFrom(service: string, candidates: readonly ServiceInstance[], options: CallOptions): ServiceInstance {
-    const context = options.hashKey === undefined ? undefined : { hashKey: options.hashKey };
-    const instance = this.balancerOf(service).pick(candidates, context);
-    if (!instance) throw new TransportError(TransportErrorCode.NoInstance, `No healthy instance of service "${service}"`);
-    return instance;
+    if (deadline !== undefined && deadline <= now) throw deadlineExceeded(service, target, now - deadline);
   }
 
   private balancerOf(service: string): Balancer {
@@ -140,49 +122,6 @@ export class MeshClient {
 
   private callerOf(instance: ServiceInstance): TransportCaller {
     return instance.transport === 'nats' ? this.nats : this.http;
-  }
-
-  /** A signal that fires with MESHWAY_UPSTREAM_TIMEOUT when the budget runs out, or MESHWAY_CALL_ABORTED when the caller aborts. */
-  private budgetSignal(budget: number, where: string, callerSignal?: AbortSignal): { signal: AbortSignal; dispose: () => void } {
-    const { clock } = this.options;
-    const controller = new AbortController();
-    const timer = clock.setTimeout(() => {
-      controller.abort(new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer within ${Math.ceil(budget)} ms`));
-    }, budget);
-    const onAbort = (): void => {
-      controller.abort(new TransportError(TransportErrorCode.Aborted, `${where}: the caller aborted`, undefined, { cause: callerSignal?.reason }));
-    };
-    // The caller may have aborted while discovery answered.
-    if (callerSignal?.aborted) onAbort();
-    else callerSignal?.addEventListener('abort', onAbort, { once: true });
-    return {
-      signal: controller.signal,
-      dispose: () => {
-        clock.clearTimeout(timer);
-        callerSignal?.removeEventListener('abort', onAbort);
-      },
-    };
-  }
-
-  /** The call's signal, plus this attempt's own limit (the per-try timeout): either one aborts it, with its own reason. */
-  private perTrySignal(ms: number, where: string, parent: AbortSignal): { signal: AbortSignal; dispose: () => void } {
-    const { clock } = this.options;
-    const controller = new AbortController();
-    const timer = clock.setTimeout(() => {
-      controller.abort(new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer within the per-try timeout of ${Math.ceil(ms)} ms`, undefined, { failure: 'timeout' }));
-    }, ms);
-    const onAbort = (): void => {
-      controller.abort(parent.reason);
-    };
-    if (parent.aborted) onAbort();
-    else parent.addEventListener('abort', onAbort, { once: true });
-    return {
-      signal: controller.signal,
-      dispose: () => {
-        clock.clearTimeout(timer);
-        parent.removeEventListener('abort', onAbort);
-      },
-    };
   }
 
   private async release(live: readonly ServiceInstance[]): Promise<void> {
@@ -214,36 +153,45 @@ interface AttemptCall {
   readonly payload: unknown;
   readonly options: CallOptions;
   readonly instance: ServiceInstance;
-  readonly deadlineAt: number;
-  readonly signal: AbortSignal;
-  readonly perTryTimeoutMs: number | undefined;
+  readonly attempt: Attempt;
 }
 
-/** `'GET /users/1'` → GET (idempotent, retried); a NATS pattern is not a method: only connection failures retry it, unless marked retryable. */
-function methodOf(target: string): string {
+/** `'GET /users/1'` → GET (idempotent, retried); a NATS pattern names no method: only what never reached a handler is retried, unless marked retryable. */
+function methodOf(target: string): string | undefined {
   const space = target.indexOf(' ');
-  return space === -1 ? 'NATS' : target.slice(0, space).toUpperCase();
+  return space === -1 ? undefined : target.slice(0, space).toUpperCase();
 }
 
-/** What the retry loop may try again: failures of the instance; not answers (4xx), caller mistakes, aborts or a spent deadline. */
-function retryableFailure(error: unknown): AttemptFailureInfo | undefined {
-  if (!(error instanceof TransportError)) return { kind: 'reset' };
-  switch (error.code) {
-    case TransportErrorCode.InvalidCall:
-    case TransportErrorCode.Aborted:
-    case TransportErrorCode.DeadlineExceeded:
-    case TransportErrorCode.NoInstance:
-      return undefined;
-    case TransportErrorCode.UpstreamError:
-      if (error.status !== undefined && error.status < 500) return undefined;
-      return { kind: 'status', status: error.status ?? 500 };
-    default:
-      return { kind: classifyUpstreamError(error, '').kind };
+const RESILIENCE_CODES: Partial<Record<string, TransportErrorCode>> = {
+  [ResilienceErrorCode.DeadlineExceeded]: TransportErrorCode.DeadlineExceeded,
+  [ResilienceErrorCode.AttemptTimeout]: TransportErrorCode.UpstreamTimeout,
+  [ResilienceErrorCode.BulkheadFull]: TransportErrorCode.BulkheadFull,
+  [ResilienceErrorCode.CircuitOpen]: TransportErrorCode.CircuitOpen,
+};
+
+/** An attempt cut short by its time running out (the deadline or the per-try limit) did not answer in time. */
+function cutShort(reason: unknown, where: string, budgetMs: number, callerSignal: AbortSignal | undefined): unknown {
+  if (reason instanceof ResilienceError && (reason.code === ResilienceErrorCode.DeadlineExceeded || reason.code === ResilienceErrorCode.AttemptTimeout)) {
+    return new TransportError(TransportErrorCode.UpstreamTimeout, `${where} did not answer within ${Math.ceil(budgetMs)} ms`, undefined, { cause: reason, failure: 'timeout' });
   }
+  return asTransportError(reason, where, callerSignal);
 }
 
-function bulkheadFull(service: string, cause: unknown): TransportError {
-  return new TransportError(TransportErrorCode.BulkheadFull, `${service} is at its limit of calls in flight from this client`, undefined, { cause });
+/**
+ * The transport's error for whatever ended a call: its own errors as they are; resilience's (deadline, per-try limit,
+ * bulkhead, open breakers) under the transport's codes; the caller's abort as MESHWAY_CALL_ABORTED.
+ */
+function asTransportError(error: unknown, where: string, callerSignal: AbortSignal | undefined): unknown {
+  if (error instanceof TransportError) return error;
+  if (error instanceof ResilienceError) {
+    const code = RESILIENCE_CODES[error.code];
+    if (code !== undefined) {
+      const failure = code === TransportErrorCode.UpstreamTimeout ? 'timeout' : undefined;
+      return new TransportError(code, `${where}: ${error.message}`, undefined, { cause: error, ...(failure ? { failure } : {}) });
+    }
+  }
+  if (callerSignal?.aborted) return new TransportError(TransportErrorCode.Aborted, `${where}: the caller aborted`, undefined, { cause: error });
+  return error;
 }
 
 /** Only failures that say something about the instance count against it. */

@@ -25,6 +25,8 @@ export const TransportErrorCode = {
   Aborted: 'MESHWAY_CALL_ABORTED',
   /** The target service's bulkhead is full: its requests in flight and waiting are at their limits (→ 503). */
   BulkheadFull: 'MESHWAY_BULKHEAD_FULL',
+  /** Every instance of the target service has its circuit breaker open after repeated failures (→ 503). */
+  CircuitOpen: 'MESHWAY_CIRCUIT_OPEN',
 } as const;
 
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];

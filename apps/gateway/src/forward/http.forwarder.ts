@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Clock, TimerHandle } from '@meshway/clock';
-import { retryAfterMs, SUCCESS, type UpstreamGuards } from '@meshway/resilience';
+import { retryAfterMs, type UpstreamGuards } from '@meshway/resilience';
 import { classifyUpstreamError, timeoutHeaderValue } from '@meshway/transport';
 import type { AttemptFailure, Exchange, UpstreamAttempt } from '../chain/exchange.js';
 import type { Next, RouteContext } from '../chain/step.js';
@@ -47,8 +47,11 @@ class HttpAttempt implements Dispatcher.DispatchHandler, UpstreamAttempt {
     this.abandoned = reason;
     this.clearPerTry();
     this.controller?.abort(reason);
+    if (this.answered) return;
     // The deadline cut an attempt that had no answer yet: the instance was too slow, which breakers and ejection must hear.
-    if (reason instanceof GatewayError && reason.code === 'MESHWAY_UPSTREAM_TIMEOUT' && !this.answered) this.forwarder.report(this.target, this.forwarder.timeoutFailure(this.target));
+    // Any other cut (the client left) says nothing about the instance: its breaker only gets its probe slot back.
+    if (reason instanceof GatewayError && reason.code === 'MESHWAY_UPSTREAM_TIMEOUT') this.forwarder.report(this.target, this.forwarder.timeoutFailure(this.target));
+    else this.forwarder.releaseProbe(this.target);
   }
 
   private clearPerTry(): void {
@@ -143,7 +146,7 @@ export class HttpForwarder {
     this.guards = route.guards;
     this.service = route.spec.service;
     this.bodyLimitBytes = route.spec.bodyLimitBytes;
-    this.perTryTimeoutMs = route.policies.retry?.perTryTimeoutMs;
+    this.perTryTimeoutMs = route.policies.retries?.perTryTimeoutMs;
   }
 
   readonly run: Next = (ex) => {
@@ -160,8 +163,13 @@ export class HttpForwarder {
 
   /** Tells the route's breakers and outlier detection how an attempt went (`undefined`: it succeeded). */
   report(target: HttpTarget, failure: AttemptFailure | undefined): void {
-    const outcome = failure === undefined ? SUCCESS : { ok: false as const, kind: failure.kind, ...(failure.status === undefined ? {} : { status: failure.status }) };
-    this.guards.report(target.instance.id, outcome, this.upstream.instances.length);
+    if (failure === undefined) this.guards.report(target.instance.id, 'success');
+    else this.guards.report(target.instance.id, failure.kind, failure.status);
+  }
+
+  /** An attempt ended without a verdict on its instance (the client left). */
+  releaseProbe(target: HttpTarget): void {
+    this.guards.release(target.instance.id);
   }
 
   /** An attempt failed before any response reached the client: reported, then retried when the route's retry step takes it. */
@@ -182,7 +190,7 @@ export class HttpForwarder {
   }
 
   statusFailure(status: number, headers: Record<string, string | string[] | undefined>): AttemptFailure {
-    const retryAfter = retryAfterMs(headers['retry-after'], this.clock.now());
+    const retryAfter = retryAfterMs(headers['retry-after'], this.clock);
     return {
       kind: 'status',
       status,

@@ -93,7 +93,7 @@ export class NatsForwarder {
   readonly run: Next = (ex) => {
     if (ex.done) return;
     ex.attempts++;
-    const attempt = new NatsAttempt(this.route.clock, this.route.policies.retry?.perTryTimeoutMs, () => {
+    const attempt = new NatsAttempt(this.route.clock, this.route.policies.retries?.perTryTimeoutMs, () => {
       // The member that took it may be gone (killed mid-request): a NATS retry reaches another one of the queue group.
       const error = new GatewayError('MESHWAY_UPSTREAM_TIMEOUT', `${this.where} did not answer within the per-try timeout.`);
       ex.upstream = undefined;

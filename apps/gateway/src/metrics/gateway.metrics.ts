@@ -152,15 +152,19 @@ export class GatewayMetrics {
   guardListeners(service: string, logger: { warn(fields: object, message: string): void; info(fields: object, message: string): void }): GuardListeners {
     const code: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
     return {
-      onBreaker: (instance, from, to) => {
+      onBreakerChange: (instance, from, to) => {
         this.resilience.breakerState.set({ service, instance }, code[to]);
         this.resilience.breakerTransitions.inc({ service, instance, to });
         if (to === 'open') logger.warn({ service, instance, from, to }, `gateway: circuit breaker of ${instance} opened`);
         else logger.info({ service, instance, from, to }, `gateway: circuit breaker of ${instance} ${to}`);
       },
-      onEject: (instance, ms, reason) => {
-        this.resilience.ejections.inc({ service, instance });
-        logger.warn({ service, instance, ejectedForMs: ms, reason }, `gateway: ejected ${instance} for ${ms} ms`);
+      onEjection: (event) => {
+        if (event.type === 'ejected') {
+          this.resilience.ejections.inc({ service, instance: event.instanceId });
+          logger.warn({ service, instance: event.instanceId, ejectedForMs: event.forMs, times: event.times, reason: event.reason }, `gateway: ejected ${event.instanceId} for ${event.forMs} ms`);
+        } else {
+          logger.info({ service, instance: event.instanceId }, `gateway: ${event.instanceId} is back from ejection`);
+        }
       },
     };
   }

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { validRange } from 'semver';
 import { z } from 'zod';
-import { resilienceConfigShape, type ResilienceConfig } from '@meshway/resilience';
+import { ResilienceError, resolvePolicies, type ResilienceConfig } from '@meshway/resilience';
 import { BALANCER_NAMES } from '@meshway/balancing';
 import { encodeRoutes, HTTP_METHODS } from '@meshway/discovery';
 import { GatewayConfigError } from '../gateway.errors.js';
@@ -18,9 +18,31 @@ const positiveInt = z.custom<number>((v) => Number.isInteger(v) && (v as number)
 
 const pathPrefix = z.string().regex(/^\/[^\s?#]*$/, { error: (issue) => `expected a path starting with "/", got ${show(issue.input)}` });
 
+/** The resilience pieces a route (or the defaults) may set; `@meshway/resilience` validates them (see `checkResilience`). */
+const RESILIENCE_FIELDS = ['retries', 'budget', 'breaker', 'bulkhead', 'outlier'] as const;
+const resilienceFields = Object.fromEntries(RESILIENCE_FIELDS.map((field) => [field, z.unknown().optional()])) as Record<(typeof RESILIENCE_FIELDS)[number], z.ZodOptional<z.ZodUnknown>>;
+
+/** The resilience fields of a route or defaults block (only those written). */
+function resilienceOf(fields: Partial<Record<(typeof RESILIENCE_FIELDS)[number], unknown>>): ResilienceConfig {
+  const picked: Record<string, unknown> = {};
+  for (const key of RESILIENCE_FIELDS) if (fields[key] !== undefined) picked[key] = fields[key];
+  return picked;
+}
+
+/** Validates a block's resilience fields with the lib's own rules, reporting each problem at its field (`retries.maxAttempts`). */
+function checkResilience(block: Partial<Record<(typeof RESILIENCE_FIELDS)[number], unknown>>, ctx: z.core.$RefinementCtx): void {
+  try {
+    resolvePolicies(resilienceOf(block), {});
+  } catch (error) {
+    if (!(error instanceof ResilienceError) || error.invalid === undefined) throw error;
+    ctx.addIssue({ code: 'custom', path: error.invalid.option.split('.'), message: error.invalid.problem });
+  }
+}
+
 const defaultsSchema = z
-  .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional(), ...resilienceConfigShape })
-  .strict();
+  .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional(), ...resilienceFields })
+  .strict()
+  .superRefine(checkResilience);
 
 const corsSchema = z
   .object({
@@ -51,10 +73,11 @@ const routeSchema = z
     versionHeader: z.string().regex(/^[A-Za-z0-9-]+$/, { error: (issue) => `expected a header name, got ${show(issue.input)}` }).optional(),
     timeoutMs: positiveInt.optional(),
     bodyLimitBytes: positiveInt.optional(),
-    ...resilienceConfigShape,
+    ...resilienceFields,
   })
   .strict()
   .superRefine((route, ctx) => {
+    checkResilience(route, ctx);
     if (route.hashOn !== undefined && parseHashOn(route.hashOn) === undefined) {
       ctx.addIssue({ code: 'custom', path: ['hashOn'], message: `expected ${HASH_ON_FORMAT}, got ${show(route.hashOn)}` });
     }
@@ -89,13 +112,6 @@ type RoutesFile = z.infer<typeof fileSchema>;
 /** Validates a parsed routes document; throws MESHWAY_GATEWAY_INVALID_CONFIG naming every bad field. */
 export function parseRoutesDocument(document: unknown, defaults: RouteDefaults, origin = 'routes file'): RouteSpec[] {
   return toSpecs(parseWith(fileSchema, document, origin), defaults);
-}
-
-/** The resilience fields of a route or defaults block (only those written). */
-function resilienceOf(fields: Partial<Record<keyof typeof resilienceConfigShape, unknown>>): ResilienceConfig {
-  const picked: Record<string, unknown> = {};
-  for (const key of Object.keys(resilienceConfigShape)) if (fields[key as keyof typeof resilienceConfigShape] !== undefined) picked[key] = fields[key as keyof typeof resilienceConfigShape];
-  return picked;
 }
 
 function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] {

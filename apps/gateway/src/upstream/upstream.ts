@@ -58,6 +58,7 @@ export class Upstream {
     let guards = this.guards.get(key);
     if (!guards) {
       guards = new UpstreamGuards(policies, this.clock, this.listeners);
+      guards.retain(this.current);
       this.guards.set(key, guards);
     }
     return guards;
@@ -111,8 +112,7 @@ export class Upstream {
     this.targets = targets;
     this.origins = origins;
     this.byRange = new Map();
-    const ids = new Set(instances.map((instance) => instance.id));
-    for (const guards of this.guards.values()) guards.retain(ids);
+    for (const guards of this.guards.values()) guards.retain(instances);
   }
 
   /** Rebuilds the targets with the current TLS identity (it was reloaded). */

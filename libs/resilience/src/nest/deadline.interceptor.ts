@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
-import { DEADLINE_HEADER, Deadline } from '../../v2/deadline.js';
-import { runWithDeadline } from '../../v2/deadline.context.js';
+import { DEADLINE_HEADER, Deadline } from '../deadline.js';
+import { runWithDeadline } from '../deadline.context.js';
 import { resolveResilienceModuleOptions, type ResilienceModuleOptions, type ResolvedResilienceModuleOptions } from './resilience-module.options.js';
 import { RESILIENCE_MODULE_OPTIONS } from './resilience.tokens.js';
 

@@ -1,6 +1,6 @@
 import { createParamDecorator } from '@nestjs/common';
-import type { Deadline } from '../../v2/deadline.js';
-import { currentDeadline } from '../../v2/deadline.context.js';
+import type { Deadline } from '../deadline.js';
+import { currentDeadline } from '../deadline.context.js';
 
 /**
  * The deadline of the request being handled (a `Deadline`: `remaining(clock)`, `expired(clock)`), or undefined when its

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '@meshway/clock';
-import { oneOfOption, optionsObject } from '../../v2/option.checks.js';
-import { invalidOption } from '../../v2/resilience.errors.js';
+import { oneOfOption, optionsObject } from '../option.checks.js';
+import { invalidOption } from '../resilience.errors.js';
 
 export const INVALID_HEADER_MODES = ['ignore', 'reject'] as const;
 

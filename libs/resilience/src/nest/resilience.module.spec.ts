@@ -6,10 +6,10 @@ import { MessagePattern, Transport, type NatsOptions } from '@nestjs/microservic
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { FakeClock, startNestApp, type StartedNestApp } from '@meshway/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Deadline } from '../../v2/deadline.js';
-import { currentDeadline } from '../../v2/deadline.context.js';
-import { ResilienceError } from '../../v2/resilience.errors.js';
-import { ResiliencePolicy } from '../../v2/resilience.policy.js';
+import type { Deadline } from '../deadline.js';
+import { currentDeadline } from '../deadline.context.js';
+import { ResilienceError } from '../resilience.errors.js';
+import { ResiliencePolicy } from '../resilience.policy.js';
 import { DeadlineInterceptor } from './deadline.interceptor.js';
 import { RequestDeadline } from './request-deadline.decorator.js';
 import { ResilienceModule } from './resilience.module.js';

@@ -52,10 +52,10 @@ describe('resilience steps: retries, budget, breaker, bulkhead, per-try timeout'
     gateway = await startGateway({
       discovery, port: 0, adminPort: 0,
       routes: [
-        { path: '/flaky/*', service: 'flaky', breaker: { consecutiveFailures: 2, openMs: 60_000 }, outlier: false },
-        { path: '/down/*', service: 'down', retries: { attempts: 3, backoff: { baseMs: 1, maxMs: 1 }, budget: { ratio: 0.2, minRetriesPerSecond: 0 } }, breaker: false, outlier: false },
+        { path: '/flaky/*', service: 'flaky', breaker: { threshold: 2, openMs: 60_000, maxOpenMs: 60_000 }, outlier: false },
+        { path: '/down/*', service: 'down', retries: { maxAttempts: 3, backoff: { baseMs: 1, maxMs: 1 } }, budget: { ratio: 0.2, minRetriesPerSecond: 0 }, breaker: false, outlier: false },
         { path: '/narrow/*', service: 'narrow', bulkhead: { maxConcurrent: 1, maxQueue: 0 } },
-        { path: '/slow/*', service: 'slow', timeoutMs: 5_000, retries: { perTryTimeoutMs: 200 }, breaker: { consecutiveFailures: 1, openMs: 60_000 } },
+        { path: '/slow/*', service: 'slow', timeoutMs: 5_000, retries: { perTryTimeoutMs: 200 }, breaker: { threshold: 1, openMs: 60_000, maxOpenMs: 60_000 } },
       ],
     });
   });
@@ -140,8 +140,9 @@ describe('resilience steps: retries, budget, breaker, bulkhead, per-try timeout'
 
   it('names the bad field in a routes file\'s resilience settings', () => {
     const defaults = { balancer: 'round-robin', timeoutMs: 1_000, bodyLimitBytes: 1, resilience: {} } as const;
-    expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', retries: { attempts: 0 } }] }, defaults)).toThrow('routes[0].retries.attempts');
-    expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', breaker: { consecutiveFailures: 3, failureRatio: 0.5 } }] }, defaults)).toThrow('give consecutiveFailures or failureRatio, not both');
+    expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', retries: { maxAttempts: 0 } }] }, defaults)).toThrow('routes[0].retries.maxAttempts: got 0; allowed:');
+    expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', breaker: { mode: 'fast' } }] }, defaults)).toThrow('routes[0].breaker.mode: got "fast"');
     expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', bulkhead: { maxQueue: 3 } }] }, defaults)).toThrow('routes[0].bulkhead.maxConcurrent');
+    expect(() => parseRoutesDocument({ defaults: { outlier: { maxEjectionPercent: 300 } }, routes: [] }, defaults)).toThrow('defaults.outlier.maxEjectionPercent');
   });
 });

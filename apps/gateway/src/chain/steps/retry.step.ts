@@ -14,7 +14,7 @@ class RetryStep implements RetryHook {
 
   constructor(
     private readonly route: RouteContext,
-    options: NonNullable<RouteContext['policies']['retry']>,
+    options: NonNullable<RouteContext['policies']['retries']>,
   ) {
     this.policy = new RetryPolicy(options, route.random);
   }
@@ -29,7 +29,8 @@ class RetryStep implements RetryHook {
   retry(ex: Exchange, failure: AttemptFailure): boolean {
     if (ex.done) return false;
     const decision = this.policy.decide({
-      attempts: ex.attempts, method: ex.req.method ?? 'GET', kind: failure.kind, remainingMs: ex.remainingMs(), resendable: ex.resendable,
+      attempt: ex.attempts, method: this.route.spec.transport === 'nats' ? undefined : ex.req.method, failure: failure.kind, remainingMs: ex.remainingMs(),
+      responseStarted: false, replayable: ex.resendable,
       ...(failure.status === undefined ? {} : { status: failure.status }), ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
     });
     if (!decision.retry || !this.somewhereToGo(ex, failure)) return false;
@@ -75,5 +76,5 @@ class RetryStep implements RetryHook {
 /** Routes with retries (all by default): see {@link RetryStep}. */
 export const retryStep: StepFactory = {
   name: 'retry',
-  create: (route) => (route.policies.retry && route.policies.retry.attempts !== 1 ? new RetryStep(route, route.policies.retry).step : undefined),
+  create: (route) => (route.policies.retries && route.policies.retries.maxAttempts > 1 ? new RetryStep(route, route.policies.retries).step : undefined),
 };
