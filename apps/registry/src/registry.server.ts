@@ -6,6 +6,7 @@ import { buildApp } from './api/app.factory.js';
 import { CONSUL_API_VERSION } from './api/agent-self.view.js';
 import { ResponseCache } from './api/response.cache.js';
 import { CheckScheduler } from './checks/check.scheduler.js';
+import { UserEventLog } from './events/user-event.log.js';
 import { resolveOptions, type RegistryOptions, type ResolvedRegistryOptions } from './registry.options.js';
 import { ensureLocalNode } from './state/local-node.ops.js';
 import { RegistryState } from './state/registry.state.js';
@@ -41,7 +42,8 @@ export async function startRegistry(input: RegistryOptions): Promise<RunningRegi
   const sessions = new SessionTimers(state, clock, logger);
   const checks = new CheckScheduler(state, { clock, logger, checkUpdateIntervalMs: options.checkUpdateIntervalMs, minIntervalMs: options.minCheckIntervalMs });
   const checkpointer = new Checkpointer(opened.store, options.dataDir, clock, options.checkpointIntervalMs, () => state.lastIndex, logger);
-  const ctx: ApiContext = { state, clock, random: options.random, node, cache: new ResponseCache(), logger, sessions, checks, maxBodyBytes: options.maxBodyBytes, version: REGISTRY_VERSION };
+  const events = new UserEventLog(state.feed);
+  const ctx: ApiContext = { state, clock, random: options.random, node, cache: new ResponseCache(), logger, sessions, checks, events, maxBodyBytes: options.maxBodyBytes, version: REGISTRY_VERSION };
   const app = buildApp(ctx, { aclToken: options.aclToken, maxBodyBytes: options.maxBodyBytes });
   sessions.start();
   checks.start();

@@ -3,6 +3,7 @@ import type { RegistryLogger } from '../registry.logger.js';
 import type { RegistryState } from '../state/registry.state.js';
 import type { SessionTimers } from '../state/session.timers.js';
 import type { CheckScheduler } from '../checks/check.scheduler.js';
+import type { UserEventLog } from '../events/user-event.log.js';
 import type { ResponseCache } from './response.cache.js';
 
 /** The registry's own node. */
@@ -23,6 +24,8 @@ export interface ApiContext {
   readonly logger: RegistryLogger;
   readonly sessions: SessionTimers;
   readonly checks: CheckScheduler;
+  /** User events: memory only, like a Consul agent's. */
+  readonly events: UserEventLog;
   readonly maxBodyBytes: number;
   readonly version: string;
 }

@@ -6,6 +6,7 @@ import { registerAgentCheckRoutes } from './agent-check.routes.js';
 import { registerAgentRoutes } from './agent.routes.js';
 import { registerCatalogRoutes } from './catalog.routes.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error.handlers.js';
+import { registerEventRoutes } from './event.routes.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerKvRoutes } from './kv.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
@@ -62,6 +63,7 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   registerSessionRoutes(app, ctx);
   registerStatusRoutes(app, ctx);
   registerTxnRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
   registerUiRoutes(app);
   return app;
 }

@@ -13,9 +13,17 @@ describe('query parameters', () => {
   it('defaults ?wait to 5 minutes and caps it at 10, plus up to wait/16 of jitter', () => {
     const zero = () => 0;
     const almostOne = () => 0.999_999;
-    expect(blockingParams({ index: '3' }, zero)).toEqual({ minIndex: 3, waitMs: DEFAULT_WAIT_MS });
+    expect(blockingParams({ index: '3' }, zero)).toEqual({ minIndex: 3n, waitMs: DEFAULT_WAIT_MS });
     expect(blockingParams({ index: '3', wait: '1h' }, zero).waitMs).toBe(MAX_WAIT_MS);
     expect(blockingParams({ index: '3', wait: '16s' }, almostOne).waitMs).toBeCloseTo(17_000, 0);
+  });
+
+  it('takes any uint64 ?index (event indexes use all 64 bits), and nothing past it', () => {
+    const zero = () => 0;
+    expect(blockingParams({ index: '18446744073709551615' }, zero).minIndex).toBe(2n ** 64n - 1n);
+    expect(blockingParams({ index: '' }, zero).minIndex).toBe(0n);
+    expect(() => blockingParams({ index: '18446744073709551616' }, zero)).toThrow('Invalid index: "18446744073709551616"');
+    expect(() => blockingParams({ index: '1e3' }, zero)).toThrow('Invalid index');
   });
 
   it('spreads watchers over the jitter window', () => {

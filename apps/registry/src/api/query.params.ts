@@ -46,16 +46,19 @@ export function uintParam(query: Query, name: string, label = name): number | un
   return Number(value);
 }
 
+/** Go's `strconv.ParseUint(…, 10, 64)` range: Consul takes any uint64 `?index` (event indexes use all 64 bits). */
+const MAX_UINT64 = 2n ** 64n - 1n;
+
 export interface BlockingParams {
-  /** Block while the resource index is <= this; 0 = answer at once. */
-  readonly minIndex: number;
+  /** Block while the resource index is <= this (or, for event lists, equal to it); 0 = answer at once. */
+  readonly minIndex: bigint;
   /** How long to block, jitter included. */
   readonly waitMs: number;
 }
 
 /** `?index` and `?wait`: default wait 5 min, capped at 10 min, plus Consul's random jitter of up to wait/16. */
 export function blockingParams(query: Query, random: Random): BlockingParams {
-  const minIndex = uintParam(query, 'index', 'index') ?? 0;
+  const minIndex = indexParam(query);
   const waitText = stringParam(query, 'wait');
   let waitMs = DEFAULT_WAIT_MS;
   if (waitText !== undefined && waitText !== '') {
@@ -64,4 +67,13 @@ export function blockingParams(query: Query, random: Random): BlockingParams {
     waitMs = parsed === 0 ? DEFAULT_WAIT_MS : Math.min(parsed, MAX_WAIT_MS);
   }
   return { minIndex, waitMs: waitMs + random() * (waitMs / 16) };
+}
+
+function indexParam(query: Query): bigint {
+  const value = stringParam(query, 'index');
+  if (value === undefined || value === '') return 0n;
+  if (!/^\d{1,20}$/.test(value) || BigInt(value) > MAX_UINT64) {
+    throw badRequest(`Invalid index: ${JSON.stringify(value)} is not an unsigned integer (max ${MAX_UINT64})`);
+  }
+  return BigInt(value);
 }

@@ -7,7 +7,12 @@ import type { Answer } from './response.cache.js';
 /** A read endpoint: what it watches, how its index is computed, and its answer. */
 export interface ReadSpec {
   readonly watch: WatchSpec;
-  readonly index: () => number;
+  readonly index: () => number | bigint;
+  /**
+   * When a blocking query answers: once the index passes `?index` (default, indexes only grow), or once
+   * it differs from it (user events, whose index is derived from a random event ID).
+   */
+  readonly blockUntil?: 'passes' | 'differs';
   readonly compute: () => Answer;
   /** Identifies the answer for the cache (path + the query parameters that shape it); omit to skip caching. */
   readonly cacheKey?: string;
@@ -20,7 +25,8 @@ export interface ReadSpec {
  */
 export async function answerRead(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, spec: ReadSpec): Promise<void> {
   const { minIndex, waitMs } = blockingParams(request.query as Query, ctx.random);
-  if (minIndex > 0 && spec.index() <= minIndex) await waitForChange(ctx, reply, spec, minIndex, waitMs);
+  const moved = spec.blockUntil === 'differs' ? (): boolean => BigInt(spec.index()) !== minIndex : (): boolean => BigInt(spec.index()) > minIndex;
+  if (minIndex > 0n && !moved()) await waitForChange(ctx, reply, spec.watch, moved, waitMs);
   if (reply.raw.destroyed) {
     // The client left while we waited: nothing to send, and fastify must not try.
     reply.hijack();
@@ -36,7 +42,7 @@ export async function answerRead(ctx: ApiContext, request: FastifyRequest, reply
   reply.raw.writeHead(answer.status, {
     'content-type': answer.contentType,
     'content-length': answer.payload.length,
-    'x-consul-index': index,
+    'x-consul-index': String(index),
     'x-consul-knownleader': 'true',
     'x-consul-lastcontact': '0',
     'x-consul-effective-consistency': 'leader',
@@ -44,7 +50,7 @@ export async function answerRead(ctx: ApiContext, request: FastifyRequest, reply
   reply.raw.end(answer.payload);
 }
 
-function waitForChange(ctx: ApiContext, reply: FastifyReply, spec: ReadSpec, minIndex: number, waitMs: number): Promise<void> {
+function waitForChange(ctx: ApiContext, reply: FastifyReply, watch: WatchSpec, moved: () => boolean, waitMs: number): Promise<void> {
   return new Promise((resolve) => {
     let cancel: (() => void) | undefined;
     let settled = false;
@@ -57,8 +63,8 @@ function waitForChange(ctx: ApiContext, reply: FastifyReply, spec: ReadSpec, min
       resolve();
     };
     const check = (): void => {
-      if (spec.index() > minIndex) finish();
-      else cancel = ctx.state.feed.wait(spec.watch, check);
+      if (moved()) finish();
+      else cancel = ctx.state.feed.wait(watch, check);
     };
     const timer = ctx.clock.setTimeout(finish, waitMs);
     // The client went away: stop waiting so the watcher does not linger.

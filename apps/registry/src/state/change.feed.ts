@@ -81,6 +81,8 @@ export const Topic = {
   checks: 'checks',
   sessions: 'sessions',
   kv: 'kv',
+  /** User events (memory only, not a durable write: published straight to the feed). */
+  events: 'events',
   node: (name: string): string => `node:${name}`,
   service: (name: string): string => `service:${name}`,
 } as const;
