@@ -6,7 +6,8 @@ import { connect, type NatsConnection, type Subscription } from '@nats-io/transp
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { packageVersion } from '@meshway/service';
 import { freePort, spawnTs, startNatsServer, type ManagedProcess, type StartedNatsServer } from '@meshway/testing';
-import type { HttpReplyEnvelope, HttpRequestEnvelope } from '@meshway/transport';
+import { ConsulDiscovery } from '@meshway/discovery';
+import { MeshClient, type HttpReplyEnvelope, type HttpRequestEnvelope } from '@meshway/transport';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -189,6 +190,21 @@ describe('orders service (real process)', () => {
       expect(await response.json()).toEqual({ id: 'call-1', response: { status: 200, body: created }, isDisposed: true });
       const unknown = await fetch(`${url}/_meshway/rpc/orders.cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...packet, pattern: 'orders.cancel' }) });
       expect({ status: unknown.status, body: await unknown.json() }).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_PATTERN' } } });
+    });
+
+    it('is called by pattern through MeshClient in every mode: over NATS, or at /_meshway/rpc in HTTP mode', async () => {
+      const discovery = new ConsulDiscovery({ addr: consul });
+      const mesh = new MeshClient({ discovery, nats: { servers: [natsUrl] } });
+      try {
+        const created = (await orders.create({ userId: '1', items: [{ sku: 'lamp', qty: 1 }] })).body as { id: string };
+        const answer = await mesh.call('orders', 'orders.get', envelope({ path: `/orders/${created.id}`, params: { id: created.id } }));
+        expect(answer).toMatchObject({ status: 200, body: created, instance: { transport: serves } });
+        await expect(mesh.call('orders', 'orders.get', envelope({ path: '/orders/nope', params: { id: 'nope' } }))).resolves.toMatchObject({ status: 404 });
+        await expect(mesh.call('orders', 'orders.cancel', {})).rejects.toMatchObject({ code: 'MESHWAY_UPSTREAM_UNAVAILABLE' });
+      } finally {
+        await mesh.close();
+        await discovery.close();
+      }
     });
 
     it('closes gracefully and exits 0 on SIGTERM', async () => {

@@ -15,6 +15,8 @@ export const META = {
   stripPrefix: 'meshway-strip-prefix',
   /** Service version (package version) for `/info`. */
   serviceVersion: 'meshway-service-version',
+  /** `http` when a NATS service runs in HTTP mode: it serves its message patterns at `POST /_meshway/rpc/:pattern`. */
+  rpc: 'meshway-rpc',
   /** `https` when the instance's HTTP listener speaks TLS (callers then connect with TLS); `http` when absent. */
   scheme: 'meshway-scheme',
 } as const;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { META } from '@meshway/discovery';
 import { requestIdFrom } from '@meshway/logging';
-import { MESH_HEADERS, type NestReply } from '@meshway/transport';
+import { MESH_HEADERS, PATTERN_RPC_PATH, type NestReply } from '@meshway/transport';
 import { Server, Transport, type CustomTransportStrategy, type MessageHandler, type NatsContext, type WritePacket } from '@nestjs/microservices';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fromEvent, take, takeUntil, throwError, type Observable } from 'rxjs';
@@ -15,13 +16,13 @@ import { checkPattern, readRpcPacket } from './rpc.packet.js';
 import { ServiceError, ServiceErrorCode } from './service.errors.js';
 
 /** `POST ${RPC_PATH}/:pattern` calls a handler by pattern with a Nest NATS packet (see the README, "HTTP mode"). */
-export const RPC_PATH = '/_meshway/rpc';
+export const RPC_PATH = PATTERN_RPC_PATH;
 
 /**
  * Registry meta of an instance that serves its message patterns at `POST /_meshway/rpc/:pattern` (value `http`):
  * how a caller (MeshClient) tells a NATS service in HTTP mode from a plain HTTP service.
  */
-export const RPC_META = { key: 'meshway-rpc', value: 'http' } as const;
+export const RPC_META = { key: META.rpc, value: 'http' } as const;
 
 /** What Nest's own RPC filter answers for an error it does not know; the same for one that escaped every filter. */
 const INTERNAL_ERR = { status: 'error', message: 'Internal server error' } as const;

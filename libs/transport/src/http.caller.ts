@@ -1,7 +1,7 @@
 import type { ServiceInstance } from '@meshway/discovery';
 import { parseHttpTarget, serializePayload } from './call-target.js';
 import type { Exchange, MeshResponse, TransportCaller } from './mesh-call.js';
-import { originOf, PoolRegistry } from './upstream/pool.registry.js';
+import { originOf, type PoolRegistry } from './upstream/pool.registry.js';
 import { upstreamFailure } from './upstream/upstream.failure.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
 
@@ -17,11 +17,7 @@ export interface HttpPoolOptions {
 
 /** Calls HTTP instances with JSON over the shared keep-alive pools (one undici `Pool` per instance origin). */
 export class HttpCaller implements TransportCaller {
-  private readonly pools: PoolRegistry;
-
-  constructor(poolOptions: Required<HttpPoolOptions>) {
-    this.pools = new PoolRegistry(poolOptions);
-  }
+  constructor(readonly pools: PoolRegistry) {}
 
   async send(exchange: Exchange): Promise<MeshResponse> {
     const { instance, payload, signal } = exchange;
@@ -30,7 +26,7 @@ export class HttpCaller implements TransportCaller {
     const headers: Record<string, string> = { accept: 'application/json', ...exchange.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const res = await this.pools.get(originOf(instance)).request({ method, path, headers, body, signal });
+      const res = await this.pools.get(originOf(instance, instance.scheme)).request({ method, path, headers, body, signal });
       const text = await res.body.text();
       return this.answer(instance, exchange.target, res.statusCode, flatten(res.headers), text);
     } catch (error) {
@@ -39,7 +35,7 @@ export class HttpCaller implements TransportCaller {
   }
 
   async release(live: readonly ServiceInstance[]): Promise<void> {
-    await this.pools.retain(new Set(live.filter((instance) => instance.transport === 'http').map((instance) => originOf(instance))));
+    await this.pools.retain(new Set(live.filter((instance) => instance.transport === 'http').map((instance) => originOf(instance, instance.scheme))));
   }
 
   close(): Promise<void> {

@@ -8,6 +8,7 @@ export { encodeNestRequest, decodeNestReply, type NestReply } from './nest-nats.
 export { detectTransport, parseNatsServer, TRANSPORT_MODES, type TransportMode, type DetectTransportOptions, type TransportChoice } from './transport.detect.js';
 export { type HttpRequestEnvelope, type HttpReplyEnvelope, isHttpReplyEnvelope, reply } from './http-envelope.js';
 export { MESH_HEADERS, timeoutHeaderValue } from './mesh-headers.js';
+export { PATTERN_RPC_PATH, servesPatternsOverHttp } from './rpc.caller.js';
 export { PoolRegistry, POOL_DEFAULTS, originOf, authorityOf, poolKey, type PoolSettings, type UpstreamTls } from './upstream/pool.registry.js';
 export { classifyUpstreamError, failureKindOf, type FailureKind, type UpstreamFailure } from './upstream/upstream.failure.js';
 export { readNestReply, errStatus, classifyNatsError, type ReplyResult } from './upstream/nats.reply.js';

@@ -4,6 +4,8 @@ import type { ServiceInstance } from '@meshway/discovery';
 import { Deadline, ResilienceError, ResilienceErrorCode, type Attempt } from '@meshway/resilience';
 import { CallPolicyTable } from './call.policies.js';
 import { HttpCaller } from './http.caller.js';
+import { PatternOverHttpCaller, servesPatternsOverHttp } from './rpc.caller.js';
+import { PoolRegistry } from './upstream/pool.registry.js';
 import { InstanceDirectory } from './instance.directory.js';
 import type { CallOptions, MeshResponse, TransportCaller } from './mesh-call.js';
 import { resolveOptions, type MeshClientOptions, type ResolvedMeshClientOptions } from './mesh-client.options.js';
@@ -23,12 +25,14 @@ export class MeshClient {
   private readonly balancers = new Map<string, Balancer>();
   private readonly policies: CallPolicyTable;
   private readonly http: HttpCaller;
+  private readonly patterns: PatternOverHttpCaller;
   private readonly nats: NatsCaller;
   private closed = false;
 
   constructor(options: MeshClientOptions) {
     this.options = resolveOptions(options);
-    this.http = new HttpCaller(this.options.http);
+    this.http = new HttpCaller(new PoolRegistry(this.options.http));
+    this.patterns = new PatternOverHttpCaller(this.http.pools);
     this.nats = new NatsCaller(this.options.nats);
     this.policies = new CallPolicyTable(this.options.resilience, this.options.services, this.options.clock, this.options.random);
     this.directory = new InstanceDirectory(this.options.discovery, (live) => void this.release(live), this.options.logger);
@@ -76,7 +80,7 @@ export class MeshClient {
     const started = clock.monotonic();
     try {
       const exchange = { instance, target, payload: call.payload, headers: meshHeaders(call.options, budget), timeoutMs: budget, signal: attempt.signal };
-      const response = await this.callerOf(instance).send(exchange);
+      const response = await this.callerOf(instance, target).send(exchange);
       done({ ok: true, latencyMs: clock.monotonic() - started });
       return response;
     } catch (error) {
@@ -120,8 +124,10 @@ export class MeshClient {
     return balancer;
   }
 
-  private callerOf(instance: ServiceInstance): TransportCaller {
-    return instance.transport === 'nats' ? this.nats : this.http;
+  /** NATS for NATS instances; for an HTTP instance, HTTP — or the pattern endpoint of a NATS service in HTTP mode, when called by pattern. */
+  private callerOf(instance: ServiceInstance, target: string): TransportCaller {
+    if (instance.transport === 'nats') return this.nats;
+    return !target.includes(' ') && servesPatternsOverHttp(instance) ? this.patterns : this.http;
   }
 
   private async release(live: readonly ServiceInstance[]): Promise<void> {

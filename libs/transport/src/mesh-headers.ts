@@ -1,3 +1,5 @@
+import { DEADLINE_HEADER } from '@meshway/resilience';
+
 /** Header names Meshway propagates on every hop, over HTTP and as NATS headers. */
 export const MESH_HEADERS = {
   /** Request id: kept when the client sent one, else created at the edge. */
@@ -6,17 +8,12 @@ export const MESH_HEADERS = {
   traceparent: 'traceparent',
   tracestate: 'tracestate',
   /** Remaining time budget in milliseconds (relative, so clock skew between hosts does not matter). */
-  timeout: 'x-request-timeout',
+  timeout: DEADLINE_HEADER,
   /** Set by every Meshway service on its responses: the instance that answered (as `/info` and the registry name it). */
   instance: 'x-meshway-instance',
   /** Authenticated caller identity set by the gateway (consumer id). */
   consumer: 'x-meshway-consumer',
 } as const;
 
-/**
- * The `x-request-timeout` value for a remaining budget: whole milliseconds, rounded down (a hop never grants more than
- * it has), at least 1 (0 would read as "no deadline" to some servers).
- */
-export function timeoutHeaderValue(remainingMs: number): string {
-  return String(Math.max(1, Math.floor(remainingMs)));
-}
+/** The `x-request-timeout` value for a remaining budget (one definition, in `@meshway/resilience`). */
+export { timeoutHeaderValue } from '@meshway/resilience';
