@@ -108,3 +108,22 @@ describe('gateway → HTTP upstream', () => {
     expect(echoed).toBe('first|second');
   });
 });
+
+describe('gateway → services\' internal paths', () => {
+  it('never forwards to /_meshway/… on a service, however the route or the path is written', async () => {
+    const users = await startUpstream('internal');
+    const discovery = new StaticDiscovery([{ service: 'users', address: '127.0.0.1', port: users.port, meta: { 'meshway-routes': '* /api/*', 'meshway-strip-prefix': '/api' } }]);
+    const gateway = await startGateway({ discovery, port: 0, adminPort: 0 });
+    try {
+      for (const path of ['/api/_meshway/rpc/orders.get', '/api/%5Fmeshway/rpc/x', '/api/%5fMESHWAY/rpc/x', '/api/_meshway']) {
+        const res = await send(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        expect(res.status).toBe(404);
+        expect(res.json()).toMatchObject({ error: { code: 'MESHWAY_NO_ROUTE' } });
+      }
+      expect((await send(`${gateway.url}/api/_meshwayx`)).status).toBe(200);
+    } finally {
+      await gateway.close();
+      await users.close();
+    }
+  });
+});

@@ -8,6 +8,15 @@ import { parseRequestTarget } from '../routing/request-target.js';
 import { stripPrefix } from '../routing/strip-prefix.js';
 import { acceptableRequestId, hostnameOf, readIncomingHeaders } from './incoming-headers.js';
 
+/**
+ * Services keep `/_meshway/…` for the mesh itself (a NATS service in HTTP mode serves its patterns at `/_meshway/rpc`):
+ * no route forwards there, however broad (`* /api/*`) or however the segment is spelled (`%5Fmeshway`).
+ */
+function isServiceInternal(path: string): boolean {
+  const first = path.slice(1, path.indexOf('/', 1) === -1 ? undefined : path.indexOf('/', 1));
+  return first === '_meshway' || (first.includes('%') && first.toLowerCase().replace(/%5f/g, '_') === '_meshway');
+}
+
 /** A CORS preflight, answered by the gateway itself: 204 with the route's CORS headers, or 403 without them. */
 function answerPreflight(ex: Exchange, headers: Record<string, string> | undefined): void {
   ex.res.writeHead(headers ? 204 : 403, { ...GATEWAY_RESPONSE_HEADERS, ...headers, 'x-request-id': ex.requestId, 'content-length': '0' });
@@ -50,6 +59,7 @@ export class RequestHandler {
     const { route, params } = this.deps.catalog.table.match(ex.req.method ?? 'GET', host, target.path);
     ex.params = params;
     ex.path = stripPrefix(target.path, route.spec.stripPrefix);
+    if (isServiceInternal(ex.path)) throw new GatewayError('MESHWAY_NO_ROUTE', `No route for ${ex.req.method ?? 'GET'} ${target.path}.`);
     ex.search = target.search;
     route.chain.run(ex);
   }
