@@ -18,4 +18,4 @@ export { RouteRateLimiter, type RateLimitSubject } from './route.limiter.js';
 export { rateLimitKey, KEY_PREFIX } from './rate-limit.key.js';
 export { clientIp, MAX_FORWARDED_HOPS } from './client-ip.js';
 export { trustProxies, TrustedProxies, NAMED_RANGES } from './trusted-proxies.js';
-export { RateLimitError, RateLimitErrorCode, RATE_LIMIT_HTTP_STATUS } from './rate-limit.errors.js';
+export { RateLimitError, RateLimitErrorCode, RATE_LIMIT_HTTP_STATUS, type RefusalCode } from './rate-limit.errors.js';

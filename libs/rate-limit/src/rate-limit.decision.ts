@@ -1,4 +1,4 @@
-import { RateLimitError, RateLimitErrorCode } from './rate-limit.errors.js';
+import { RateLimitError, RateLimitErrorCode, type RefusalCode } from './rate-limit.errors.js';
 import type { WindowLimit } from './rate-limit.rule.js';
 
 /** The answer to one request: whether it may pass, and what to tell the client about its budget. */
@@ -42,15 +42,16 @@ export function degraded(limit: WindowLimit, failMode: 'open' | 'closed'): RateL
 }
 
 /** Why a decision refused: MESHWAY_RATE_LIMITED (429) or MESHWAY_RATE_LIMIT_UNAVAILABLE (503); undefined when allowed. */
-export function refusalCode(decision: RateLimitDecision): RateLimitErrorCode | undefined {
+export function refusalCode(decision: RateLimitDecision): RefusalCode | undefined {
   if (decision.allowed) return undefined;
   return decision.degraded ? RateLimitErrorCode.Unavailable : RateLimitErrorCode.RateLimited;
 }
 
 /** The error for a refused decision, for callers that answer by throwing (map `code` to a status with RATE_LIMIT_HTTP_STATUS). */
-export function refusalError(decision: RateLimitDecision): RateLimitError {
+export function refusalError(decision: RateLimitDecision): RateLimitError & { readonly code: RefusalCode } {
   if (decision.allowed) throw new TypeError('refusalError() needs a decision that refused the request');
-  return decision.degraded
+  const error = decision.degraded
     ? new RateLimitError(RateLimitErrorCode.Unavailable, 'Rate limiting is unavailable; try again shortly.')
     : new RateLimitError(RateLimitErrorCode.RateLimited, `Rate limit of ${decision.limit} requests exceeded; retry in ${decision.retryAfterSec} s.`);
+  return error as RateLimitError & { readonly code: RefusalCode };
 }

@@ -20,6 +20,9 @@ export const RATE_LIMIT_HTTP_STATUS = {
   [RateLimitErrorCode.Unavailable]: 503,
 } as const;
 
+/** The codes a refused request answers with. */
+export type RefusalCode = keyof typeof RATE_LIMIT_HTTP_STATUS;
+
 export class RateLimitError extends MeshwayError<RateLimitErrorCode> {
   override readonly name = 'RateLimitError';
 }
