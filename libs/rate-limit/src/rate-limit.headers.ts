@@ -1,6 +1,6 @@
 import type { RateLimitDecision } from './rate-limit.decision.js';
 
-/** Header names of the IETF draft (draft-ietf-httpapi-ratelimit-headers, the separate-field revisions) and `Retry-After`. */
+/** Header names of the IETF draft (draft-ietf-httpapi-ratelimit-headers up to -06, as express-rate-limit's `draft-6`) and `Retry-After`. */
 export const RATE_LIMIT_HEADER = {
   limit: 'RateLimit-Limit',
   remaining: 'RateLimit-Remaining',
