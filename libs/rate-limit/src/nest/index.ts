@@ -1,4 +1,4 @@
-export { RateLimitModule, RateLimitStoreCloser } from './rate-limit.module.js';
+export { RateLimitModule } from './rate-limit.module.js';
 export { type RateLimitModuleOptions, resolveRateLimitModuleOptions, userConsumer } from './rate-limit-module.options.js';
 export { RateLimit } from './rate-limit.decorator.js';
 export { RateLimitGuard } from './rate-limit.guard.js';

@@ -39,8 +39,11 @@ function setHeaders(response: HttpResponseLike, headers: readonly string[]): voi
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  /** One limiter per handler, made on its first request; the route name in keys is `Controller.handler`. */
-  private readonly limiters = new WeakMap<object, RouteRateLimiter>();
+  /**
+   * One limiter per controller and handler (a handler inherited by two controllers counts apart), null when it has no
+   * rule; made on its first request. Keys name the route `Controller.handler`.
+   */
+  private readonly limiters = new WeakMap<object, Map<object, RouteRateLimiter | null>>();
   /** Requests already counted: listed in `@UseGuards` while also global, a request still counts once (the first run). */
   private readonly counted = new WeakSet<object>();
 
@@ -64,14 +67,16 @@ export class RateLimitGuard implements CanActivate {
   }
 
   private limiterFor(context: ExecutionContext): RouteRateLimiter | undefined {
-    const handler = context.getHandler();
-    const known = this.limiters.get(handler);
-    if (known !== undefined) return known;
-    const rule = this.reflector.getAllAndOverride<RateLimitRule | undefined>(RATE_LIMIT_RULE, [handler, context.getClass()]);
-    if (rule === undefined) return undefined;
-    const limiter = new RouteRateLimiter(this.store, `${context.getClass().name}.${handler.name}`, rule);
-    this.limiters.set(handler, limiter);
-    return limiter;
+    const [controller, handler] = [context.getClass(), context.getHandler()];
+    let handlers = this.limiters.get(controller);
+    if (handlers === undefined) this.limiters.set(controller, (handlers = new Map<object, RouteRateLimiter | null>()));
+    let limiter = handlers.get(handler);
+    if (limiter === undefined) {
+      const rule = this.reflector.getAllAndOverride<RateLimitRule | undefined>(RATE_LIMIT_RULE, [handler, controller]);
+      limiter = rule === undefined ? null : new RouteRateLimiter(this.store, `${controller.name}.${handler.name}`, rule);
+      handlers.set(handler, limiter);
+    }
+    return limiter ?? undefined;
   }
 
   private subjectOf(request: HttpRequestLike): RateLimitSubject {
