@@ -21,7 +21,8 @@ export function parseCatalogRegistration(reader: FieldReader, ctx: ApiContext): 
   if (nodeName === '') throw badRequest('Must provide node');
   requireLocalDatacenter(reader, ctx);
   const existing = ctx.state.tables.nodes.get(nodeName);
-  const skipNodeUpdate = (reader.bool('SkipNodeUpdate') ?? false) && existing !== undefined;
+  // The registry's own node record is the agent's: Consul's anti-entropy would put its address and meta back.
+  const skipNodeUpdate = ((reader.bool('SkipNodeUpdate') ?? false) || nodeName === ctx.node.name) && existing !== undefined;
   const address = reader.string('Address') ?? '';
   if (address === '' && !skipNodeUpdate) throw badRequest('Must provide address if SkipNodeUpdate is not set');
   const meta = reader.stringMap('NodeMeta') ?? {};

@@ -82,8 +82,8 @@ function parseHttp(reader: FieldReader, url: string): CheckDefinition {
   const method = reader.string('Method');
   if (method !== undefined && method !== '' && !/^[A-Za-z]+$/.test(method)) throw invalid(`Method ${JSON.stringify(method)} is not an HTTP method`);
   const header = reader.object('Header');
-  const headers: Record<string, string[]> = {};
-  for (const name of header ? Object.keys(headerKeys(reader)) : []) headers[name] = header?.strings(name) ?? [];
+  // Built with fromEntries: a header named "__proto__" stays a key rather than replacing the prototype.
+  const headers: Record<string, string[]> = Object.fromEntries(header ? Object.keys(headerKeys(reader)).map((name) => [name, header.strings(name) ?? []]) : []);
   return {
     HTTP: url,
     ...optional('Method', method === '' ? undefined : method?.toUpperCase()),

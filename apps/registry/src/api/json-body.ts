@@ -9,10 +9,21 @@ export function decodeJson(body: unknown): Json | undefined {
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text) as Json;
+    return parseJsonLikeGo(text);
   } catch (error) {
     throw badRequest(`Request decode failed: ${(error as Error).message}`);
   }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `JSON.parse`, with Go's decoder's one difference that matters here: an escaped lone surrogate
+ * (`"\ud800"`) becomes U+FFFD. Kept as is, two different strings would be stored as the same UTF-8
+ * key and one of them lost on restart.
+ */
+export function parseJsonLikeGo(text: string): Json {
+  return JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value)) as Json;
 }
 
 const jsonType = (value: unknown): string =>

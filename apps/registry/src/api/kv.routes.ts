@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, ConsulHttpError, RegistryErrorCode } from '../registry.errors.js';
 import { kvDelete, kvSet } from '../state/kv.ops.js';
+import { MAX_STORE_KEY_BYTES } from '../store/store.types.js';
 import type { ApiContext } from './api.context.js';
 import { boolParam, stringParam, uintParam, type Query } from './query.params.js';
 import { answerRead } from './read.handler.js';
@@ -22,6 +23,7 @@ export function registerKvRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }
     const recurse = boolParam(query, 'recurse');
     if (key === '' && !(request.method === 'DELETE' && recurse)) throw badRequest('Missing key name');
+    if (Buffer.byteLength(key) > MAX_STORE_KEY_BYTES) throw badRequest(`Key too long: ${Buffer.byteLength(key)} bytes; meshway-registry keeps keys of at most ${MAX_STORE_KEY_BYTES} bytes`);
     const result = request.method === 'PUT' ? await put(ctx, key, query, request.body) : await remove(ctx, key, query, recurse);
     await sendResult(reply, result);
   }, MAX_KV_VALUE_BYTES);

@@ -1,6 +1,6 @@
 import { badRequest, ConsulHttpError, RegistryErrorCode } from '../registry.errors.js';
 import type { KvTxnOp } from '../state/txn.ops.js';
-import { FieldReader, type Json } from './json-body.js';
+import { FieldReader, parseJsonLikeGo, type Json } from './json-body.js';
 import { MAX_KV_VALUE_BYTES } from './kv.routes.js';
 
 /** Consul's limit on operations in one transaction (its API docs: "Up to 128 operations"). */
@@ -25,7 +25,7 @@ export function parseTxnBody(body: unknown): KvTxnOp[] {
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
   let decoded: Json;
   try {
-    decoded = JSON.parse(text) as Json;
+    decoded = parseJsonLikeGo(text);
   } catch (error) {
     throw parseFailed((error as Error).message);
   }

@@ -40,9 +40,8 @@ export async function probeHttp(target: ProbeTarget, signal: AbortSignal): Promi
 }
 
 function headers(header: ProbeTarget['header']): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = { 'user-agent': 'Consul Health Check', accept: 'text/plain, text/*, */*' };
-  for (const [name, values] of Object.entries(header ?? {})) out[name.toLowerCase()] = [...values];
-  return out;
+  const given = Object.entries(header ?? {}).map(([name, values]): [string, string[]] => [name.toLowerCase(), [...values]]);
+  return Object.fromEntries([['user-agent', 'Consul Health Check'], ['accept', 'text/plain, text/*, */*'], ...given]) as Record<string, string | string[]>;
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {

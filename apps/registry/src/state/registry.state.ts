@@ -1,5 +1,5 @@
-import { RegistryError, RegistryErrorCode } from '../registry.errors.js';
-import type { DurableStore, LoadedState, StoreOp } from '../store/store.types.js';
+import { badRequest, RegistryError, RegistryErrorCode } from '../registry.errors.js';
+import { MAX_STORE_KEY_BYTES, type DurableStore, type LoadedState, type StoreOp } from '../store/store.types.js';
 import { ChangeFeed, type ChangeEvent } from './change.feed.js';
 import { StateTables } from './state.tables.js';
 import type { RecordChange } from './record-change.js';
@@ -64,6 +64,11 @@ export class RegistryState {
       throw error;
     }
     if (!tx.changed) return { result, index: this.lastIndex, durable: Promise.resolve() };
+    const oversized = oversizedKey(tx);
+    if (oversized !== undefined) {
+      tx.rollback();
+      throw badRequest(`Too long to store: ${oversized}; meshway-registry keeps keys, names and IDs of at most ${MAX_STORE_KEY_BYTES} bytes`);
+    }
     this.lastIndex = tx.index;
     const ops = [...tx.ops, ...this.indexOps(tx), { table: 'meta', key: 'lastIndex', value: tx.index } as const];
     const pending: PendingCommit = { event: { index: tx.index, topics: tx.topics, kvKeys: tx.kvKeys }, done: false };
@@ -157,4 +162,15 @@ export class RegistryState {
     for (const session of loaded.sessions) this.tables.sessions.set(session.ID, session);
     for (const [key, index] of [...loaded.tombstones].sort((a, b) => a[1] - b[1])) this.tables.tombstones.set(key, index);
   }
+}
+
+/**
+ * A key this write would store that the store cannot take (a record key, or a per-resource index named
+ * after a service or node), described for the error; undefined when all fit. Checked before the commit:
+ * a refused commit would be fatal.
+ */
+function oversizedKey(tx: WriteTx): string | undefined {
+  const tooLong = (key: string): boolean => key.length * 3 > MAX_STORE_KEY_BYTES && Buffer.byteLength(key) > MAX_STORE_KEY_BYTES;
+  const key = tx.ops.map((op) => op.key).find(tooLong) ?? [...tx.topics].find(tooLong);
+  return key === undefined ? undefined : `"${key.slice(0, 40).replaceAll('\u0000', '/')}…" is ${Buffer.byteLength(key)} bytes`;
 }

@@ -1,11 +1,11 @@
 import { sameContent } from '../model/deep-equal.js';
+import { badRequest } from '../registry.errors.js';
 import type { Content } from '../model/record-content.js';
 import type { CheckRecord, KvRecord, NodeRecord, ServiceRecord, SessionRecord } from '../model/records.js';
 import type { RecordChange } from './record-change.js';
 import type { StoreOp } from '../store/store.types.js';
 import { Topic } from './change.feed.js';
 import { nodeKey, type StateTables } from './state.tables.js';
-
 
 /**
  * A write in progress. Every put/delete applies to memory at once (so later steps of the same write
@@ -29,6 +29,8 @@ export class WriteTx {
   }
 
   putNode(content: Content<NodeRecord>): boolean {
+    // NUL separates node and ID in per-node keys: a node name holding one could alias another node's records.
+    if (content.Node.includes('\u0000')) throw badRequest('Invalid node name: it contains a NUL character');
     const before = this.tables.nodes.get(content.Node);
     if (before && sameContent(before, content)) return false;
     const after = this.stamp(content, before);

@@ -5,7 +5,16 @@ import { z } from 'zod';
  * damaged value never keeps the registry from starting.
  */
 const indexed = { CreateIndex: z.number().int().nonnegative(), ModifyIndex: z.number().int().nonnegative() };
-const stringMap = z.record(z.string(), z.string());
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * Maps are checked, not rebuilt: z.record drops an own `__proto__` key, which is a valid Consul meta
+ * key (letters and underscores), so an acknowledged registration would come back without it.
+ */
+const stringMap = z.custom<Record<string, string>>((value) => isObject(value) && Object.values(value).every((v) => typeof v === 'string'), 'expected an object of strings');
+const headerMap = z.custom<Record<string, string[]>>(
+  (value) => isObject(value) && Object.values(value).every((v) => Array.isArray(v) && v.every((item) => typeof item === 'string')),
+  'expected an object of string arrays',
+);
 const status = z.enum(['passing', 'warning', 'critical']);
 
 export const nodeSchema = z.object({
@@ -34,7 +43,7 @@ export const serviceSchema = z.object({
 const definitionSchema = z.object({
   HTTP: z.string().optional(),
   Method: z.string().optional(),
-  Header: z.record(z.string(), z.array(z.string())).optional(),
+  Header: headerMap.optional(),
   Body: z.string().optional(),
   TLSSkipVerify: z.boolean().optional(),
   TCP: z.string().optional(),

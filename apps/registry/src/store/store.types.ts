@@ -4,6 +4,12 @@ import type { CheckRecord, KvRecord, NodeRecord, ServiceRecord, SessionRecord } 
 export type TableName = 'nodes' | 'services' | 'checks' | 'kv' | 'sessions' | 'indexes' | 'tombstones' | 'meta';
 export const TABLES: readonly TableName[] = ['nodes', 'services', 'checks', 'kv', 'sessions', 'indexes', 'tombstones', 'meta'];
 
+/**
+ * The longest key (UTF-8 bytes) the registry writes: lmdb-js refuses keys over 1978 bytes, and a
+ * refused commit is fatal, so writes are checked against this (with a margin) before they commit.
+ */
+export const MAX_STORE_KEY_BYTES = 1900;
+
 /** One change to write: `value` undefined deletes the key. */
 export interface StoreOp {
   readonly table: TableName;
