@@ -1,7 +1,7 @@
 import { parseAuthConfig, type AuthConfig, type AuthConfigInput } from './auth.config.js';
 import { MAX_API_KEY_BYTES } from './auth.defaults.js';
 import { invalidConfig } from './auth.errors.js';
-import { AUTH_MODES, requireScopesOn, unauthenticated, type AuthMode, type AuthRefused, type AuthResult, type Challenges } from './auth.result.js';
+import { AUTH_MODES, requireScopesOn, unauthenticated, type AuthFailureReason, type AuthMode, type AuthRefused, type AuthResult, type Challenges } from './auth.result.js';
 import { ApiKeyStore } from './api-key.store.js';
 import { resolveAuthenticatorOptions, type AuthenticatorOptions } from './authenticator.options.js';
 import { parseApiKey, parseBearer, type Credentials, type HeaderValue } from './credentials.js';
@@ -36,6 +36,8 @@ export class Authenticator {
   readonly config: AuthConfig;
   readonly jwt: JwtVerifier;
   readonly apiKeys: ApiKeyStore;
+  /** The `realm` of every challenge. */
+  readonly realm: string;
   private readonly challenges: Readonly<Record<Exclude<AuthMode, 'none'>, Challenges>>;
   private readonly missing: Readonly<Record<Exclude<AuthMode, 'none'>, AuthRefused>>;
 
@@ -45,6 +47,7 @@ export class Authenticator {
     this.jwt = new JwtVerifier(this.config, resolved, where);
     this.apiKeys = new ApiKeyStore(this.config.apiKeys);
     const { realm } = resolved;
+    this.realm = realm;
     const header = this.config.apiKeyHeader;
     this.challenges = {
       jwt: { realm, bearer: true, apiKeyHeader: undefined },
@@ -96,6 +99,11 @@ export class Authenticator {
     const scopes = route.scopes;
     if (scopes === undefined || scopes.length === 0) return outcome;
     return outcome instanceof Promise ? outcome.then((result) => requireScopesOn(result, scopes, on)) : requireScopesOn(outcome, scopes, on);
+  }
+
+  /** A 401 with the challenges of `mode` (for credentials checked elsewhere, such as the gateway's identity headers). */
+  refusal(reason: AuthFailureReason, message: string, mode: Exclude<AuthMode, 'none'>): AuthRefused {
+    return unauthenticated(reason, message, this.challenges[mode]);
   }
 
   /** Fetches every JWKS now, so the first requests do not wait; never rejects (failures are logged). */

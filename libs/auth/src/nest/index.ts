@@ -1,0 +1,10 @@
+export { AuthModule } from './auth.module.js';
+export { type AuthModuleOptions } from './auth-module.options.js';
+export { JwtAuthGuard, ApiKeyAuthGuard, AnyAuthGuard, TrustedIdentityGuard } from './auth.guards.js';
+export { JwtStrategy, ApiKeyStrategy, AnyCredentialStrategy, TrustedIdentityStrategy } from './auth.strategies.js';
+export { ScopesGuard } from './scopes.guard.js';
+export { Scopes } from './scopes.decorator.js';
+export { CurrentConsumer } from './current-consumer.decorator.js';
+export { AuthRefusedException } from './auth-refused.exception.js';
+export { AUTHENTICATOR, AUTH_MODULE_OPTIONS, AUTH_STRATEGY, SCOPES_KEY } from './auth.tokens.js';
+export { IDENTITY_HEADERS, type Identity } from '../index.js';
