@@ -71,6 +71,8 @@ describe('Authenticator, route mode jwt', () => {
     ['Bearer without a token', 'Bearer', 'malformed_request', 'invalid_request'],
     ['the Basic scheme', 'Basic YWxpY2U6c2VjcmV0', 'unsupported_scheme', 'invalid_request'],
     ['a malformed header', 'Bearer a b c', 'malformed_request', 'invalid_request'],
+    ['folded duplicates', `Bearer ${'a'.repeat(40)}, Bearer ${'b'.repeat(40)}`, 'malformed_request', 'invalid_request'],
+    ['a token with a quote', 'Bearer a"b.c.d', 'malformed_request', 'invalid_request'],
     ['a token that is not a JWT', 'Bearer not-a-jwt', 'malformed_token', 'invalid_token'],
     ['a 100 KB token', `Bearer ${'a'.repeat(100_000)}`, 'token_too_large', 'invalid_token'],
   ])('refuses %s synchronously (401, error=%s)', (_name, authorization, reason, error) => {

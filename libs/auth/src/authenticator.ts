@@ -4,7 +4,7 @@ import { invalidConfig } from './auth.errors.js';
 import { AUTH_MODES, requireScopesOn, unauthenticated, type AuthFailureReason, type AuthMode, type AuthRefused, type AuthResult, type Challenges } from './auth.result.js';
 import { ApiKeyStore } from './api-key.store.js';
 import { resolveAuthenticatorOptions, type AuthenticatorOptions } from './authenticator.options.js';
-import { parseApiKey, parseBearer, type Credentials, type HeaderValue } from './credentials.js';
+import { isB64Token, NOT_B64TOKEN, parseApiKey, parseBearer, type Credentials, type HeaderValue } from './credentials.js';
 import { SCOPE_PATTERN } from './identity.js';
 import type { VerifyResult } from './jwt.verifier.js';
 import { JwtVerifier } from './jwt.verifier.js';
@@ -126,6 +126,9 @@ export class Authenticator {
     const parsed = parseBearer(header, this.jwt.maxTokenBytes);
     if (parsed.kind === 'absent') return this.missing[mode];
     if (parsed.kind === 'invalid') return unauthenticated(parsed.reason, parsed.message, on);
+    const cached = this.jwt.cached(parsed.value);
+    if (cached !== undefined) return cached;
+    if (!isB64Token(parsed.value)) return unauthenticated(NOT_B64TOKEN.reason, NOT_B64TOKEN.message, on);
     const verified = this.jwt.verify(parsed.value);
     return verified instanceof Promise ? verified.then((result) => answer(result, on)) : answer(verified, on);
   }

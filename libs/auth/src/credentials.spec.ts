@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerValues, parseApiKey, parseBearer } from './credentials.js';
+import { headerValues, isB64Token, parseApiKey, parseBearer } from './credentials.js';
 
 const MAX = 8192;
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';
@@ -31,10 +31,6 @@ describe('parseBearer (RFC 6750 §2.1, RFC 7235 §2.1)', () => {
     ['Token abc', 'unsupported_scheme', 'the Token scheme is not accepted'],
     [JWT, 'malformed_request', 'malformed Authorization header'], // a bare token, no scheme
     ['Bearer\tabc', 'malformed_request', 'malformed Authorization header'],
-    ['Bearer a b', 'malformed_request', 'characters RFC 6750 does not allow'],
-    [`Bearer ${JWT}, Bearer ${JWT}`, 'malformed_request', 'characters RFC 6750 does not allow'], // folded duplicates
-    ['Bearer a"b', 'malformed_request', 'characters RFC 6750 does not allow'],
-    ['Bearer =abc', 'malformed_request', 'characters RFC 6750 does not allow'],
   ])('refuses %j as %s', (header, reason, message) => {
     const parsed = parseBearer(header, MAX);
     expect(parsed).toMatchObject({ kind: 'invalid', reason });
@@ -48,6 +44,16 @@ describe('parseBearer (RFC 6750 §2.1, RFC 7235 §2.1)', () => {
   it('does not repeat a long scheme', () => {
     const parsed = parseBearer(`${'X'.repeat(40)} abc`, MAX);
     expect(parsed.kind === 'invalid' && parsed.message).toBe('this scheme is not accepted; send Authorization: Bearer <token>');
+  });
+});
+
+describe('isB64Token (RFC 6750 §2.1)', () => {
+  it.each([JWT, 'abc+/=', 'a-b._~c=='])('accepts %j', (token) => {
+    expect(isB64Token(token)).toBe(true);
+  });
+
+  it.each(['a b', `${JWT}, Bearer ${JWT}`, 'a"b', '=abc', 'a=b', 'é'])('refuses %j', (token) => {
+    expect(isB64Token(token)).toBe(false);
   });
 });
 

@@ -63,6 +63,11 @@ export class JwtVerifier {
     return verifying;
   }
 
+  /** The answer for a token verified before and still fresh (a synchronous cache hit), or undefined. */
+  cached(token: string): AuthGranted | undefined {
+    return token.length > this.maxTokenBytes ? undefined : this.cache.get(token);
+  }
+
   /** Fetches every JWKS now (at boot), so the first tokens do not wait for it. Never rejects; failures are logged. */
   async warmUp(): Promise<void> {
     await Promise.all([...this.issuers.values()].map((issuer) => issuer.keys.warmUp()));
