@@ -124,6 +124,28 @@ describe('the JWKS of an issuer', () => {
     expect(await reason(await sign(k2, claimsAt(clock.now(), { sub: 'b' })))).toBe('ok');
   });
 
+  it('forgets cached tokens when a refreshed set lost a key, so a revoked key ends with its tokens', async () => {
+    ({ verifier, logger } = makeVerifier(
+      { jwt: [{ issuer: ISSUER, audiences: ['meshway'], algorithms: ['RS256'], jwksUrl: jwks.url, jwksMaxAgeSec: 60 }], cache: { maxAgeSec: 3600 } },
+      clock,
+    ));
+    jwks.keys = [k1.publicJwk, k2.publicJwk];
+    const [old, current] = await Promise.all([sign(k1, claimsAt(clock.now())), sign(k2, claimsAt(clock.now()))]);
+    expect([await reason(old), await reason(current)]).toEqual(['ok', 'ok']);
+    expect(verifier.cacheSize).toBe(2);
+    jwks.keys = [k2.publicJwk, es.publicJwk]; // k1 revoked, e1 added
+    await clock.advance(60_000);
+    expect(verifier.cached(old)).toBeDefined(); // until the set is fetched again
+    await verifier.warmUp();
+    expect(verifier.cacheSize).toBe(0);
+    expect(await reason(old)).toBe('unknown_key');
+    expect(await reason(current)).toBe('ok');
+    jwks.keys = [k2.publicJwk, es.publicJwk, k1.publicJwk]; // only added: the cache stays
+    await clock.advance(60_000);
+    await verifier.warmUp();
+    expect(verifier.cacheSize).toBe(1);
+  });
+
   it('tries each fitting key for a token without kid', async () => {
     const noKid = { ...k2.publicJwk, kid: undefined };
     jwks.keys = [{ ...k1.publicJwk, kid: undefined }, noKid, es.publicJwk];

@@ -12,6 +12,8 @@ export interface JwksSourceOptions {
   readonly maxAgeMs: number;
   readonly clock: Clock;
   readonly logger: AuthLogger;
+  /** Told when a fetched set lacks a key the previous one had (a key was rotated out or revoked). */
+  readonly onKeysRemoved?: () => void;
 }
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
@@ -28,6 +30,7 @@ const MAX_CANDIDATES = 4;
  * - an unknown `kid` waits for a fetch when one is allowed, else is refused at once (401), never queued;
  * - a set older than `maxAgeMs` is refreshed in the background while the old one keeps serving;
  * - a failed fetch keeps the last good set (a warning is logged once per outage, an info when it is back);
+ * - a set that lost a key tells `onKeysRemoved` (the verifier then forgets its cached tokens);
  * - a fetch is cut after `timeoutMs` (on the injected clock), reads at most 512 KiB and follows no redirect.
  */
 export class JwksSource implements KeySource {
@@ -37,6 +40,8 @@ export class JwksSource implements KeySource {
   private pending: Promise<void> | undefined;
   private controller: AbortController | undefined;
   private failing = false;
+  /** Each key of the current set, as JSON: to notice one leaving. */
+  private keyPrints = new Set<string>();
 
   constructor(private readonly options: JwksSourceOptions) {}
 
@@ -78,8 +83,10 @@ export class JwksSource implements KeySource {
       controller.abort(new Error(`no answer within ${timeoutMs} ms`));
     }, timeoutMs);
     try {
-      this.local = createLocalJWKSet(await fetchKeySet(url, controller.signal));
+      const set = await fetchKeySet(url, controller.signal);
+      this.local = createLocalJWKSet(set);
       this.fetchedAt = clock.now();
+      this.noticeRemovals(set);
       if (this.failing) logger.info({ jwksUrl: url }, 'JWKS fetched again');
       this.failing = false;
     } catch (error) {
@@ -89,6 +96,13 @@ export class JwksSource implements KeySource {
     } finally {
       clock.clearTimeout(timer);
     }
+  }
+
+  private noticeRemovals(set: JSONWebKeySet): void {
+    const prints = new Set(set.keys.map((key) => JSON.stringify(key)));
+    const removed = [...this.keyPrints].some((print) => !prints.has(print));
+    this.keyPrints = prints;
+    if (removed) this.options.onKeysRemoved?.();
   }
 
   private async find(header: JWSHeaderParameters): Promise<KeyResolution | undefined> {

@@ -33,8 +33,12 @@ export class JwtVerifier {
   private readonly logger: AuthLogger;
 
   constructor(config: Pick<AuthConfig, 'jwt' | 'cache'>, options: ResolvedAuthenticatorOptions, where = 'auth') {
+    // A key rotated out of a JWKS must not live on in cached tokens: they are all verified again (rare, and cheap).
+    const forget = (): void => {
+      this.cache.clear();
+    };
     config.jwt.forEach((entry, i) => {
-      this.issuers.set(entry.issuer, new IssuerVerifier(entry, keySource(entry, options, `${where}.jwt[${i}]`), options.clock));
+      this.issuers.set(entry.issuer, new IssuerVerifier(entry, keySource(entry, options, `${where}.jwt[${i}]`, forget), options.clock));
     });
     // With no issuer every token is refused as `unknown_issuer`; the default size still bounds what is parsed for that.
     this.maxTokenBytes = config.jwt.length > 0 ? Math.max(...config.jwt.map((entry) => entry.maxTokenBytes)) : AUTH_DEFAULTS.maxTokenBytes;
@@ -117,7 +121,7 @@ export class JwtVerifier {
   }
 }
 
-function keySource(entry: AuthConfig['jwt'][number], options: ResolvedAuthenticatorOptions, field: string): KeySource {
+function keySource(entry: AuthConfig['jwt'][number], options: ResolvedAuthenticatorOptions, field: string, onKeysRemoved: () => void): KeySource {
   if (entry.jwksUrl !== undefined) {
     return new JwksSource({
       url: entry.jwksUrl,
@@ -126,6 +130,7 @@ function keySource(entry: AuthConfig['jwt'][number], options: ResolvedAuthentica
       maxAgeMs: entry.jwksMaxAgeSec * 1000,
       clock: options.clock,
       logger: options.logger,
+      onKeysRemoved,
     });
   }
   if (entry.publicKeyFile !== undefined) return StaticKeySource.fromPemFile(entry.publicKeyFile, options.baseDir, entry.algorithms, `${field}.publicKeyFile`);
