@@ -114,8 +114,13 @@ export class ConsulApi {
 
   /** Whether the agent still has service `id` (`/v1/agent/services`). */
   async hasService(id: string): Promise<boolean> {
+    return (await this.agentServices()).some((entry) => entry.id === id);
+  }
+
+  /** `/v1/agent/services`: the instances registered on this agent. */
+  async agentServices(): Promise<AgentServiceEntry[]> {
     const [, body] = await this.call('the agent service list', (ctx) => this.consul.agent.service.list({ ctx }));
-    return typeof body === 'object' && body !== null && Object.hasOwn(body, id);
+    return toAgentServices(body);
   }
 
   /** Closes idle keep-alive sockets. */
@@ -149,6 +154,23 @@ export class ConsulApi {
       signal?.removeEventListener('abort', cancel);
     }
   }
+}
+
+/** One instance as `/v1/agent/services` lists it. */
+export interface AgentServiceEntry {
+  readonly id: string;
+  readonly service: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+function toAgentServices(body: unknown): AgentServiceEntry[] {
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(body).flatMap(([id, item]: [string, unknown]) => {
+    const { Service: service, Address: address, Port: port } = (item ?? {}) as { Service?: unknown; Address?: unknown; Port?: unknown };
+    if (typeof service !== 'string') return [];
+    return [{ id, service, address: typeof address === 'string' ? address : '', port: typeof port === 'number' ? port : 0 }];
+  });
 }
 
 /** One KV entry as Consul reports it (`Value` already decoded from base64 by the client). */

@@ -48,8 +48,8 @@ describe('toInstances', () => {
 });
 
 describe('toServiceNames', () => {
-  it('returns the sorted names of /v1/catalog/services', () => {
-    expect(toServiceNames({ users: ['blue'], consul: [], orders: null })).toEqual(['consul', 'orders', 'users']);
+  it('returns the sorted names of /v1/catalog/services without the registry\'s own "consul" service', () => {
+    expect(toServiceNames({ users: ['blue'], consul: [], orders: null })).toEqual(['orders', 'users']);
   });
 
   it('rejects a body that is not a name → tags map', () => {

@@ -48,9 +48,14 @@ export function toInstances(body: unknown): ServiceInstance[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Maps a `/v1/catalog/services` body to sorted service names. */
+/** The registry's own service: Consul servers (and Meshway's registry) list themselves as `consul`. */
+export const REGISTRY_SERVICE = 'consul';
+
+/** Maps a `/v1/catalog/services` body to sorted service names, leaving out the registry's own `consul` service. */
 export function toServiceNames(body: unknown): string[] {
   const parsed = catalogServices.safeParse(body ?? {});
   if (!parsed.success) throw rejected('/v1/catalog/services', parsed.error);
-  return Object.keys(parsed.data).sort();
+  return Object.keys(parsed.data)
+    .filter((name) => name !== REGISTRY_SERVICE)
+    .sort();
 }

@@ -7,7 +7,7 @@ import { resolveBackoff, type BackoffOptions, type ResolvedBackoff } from './exp
 import { integerOption } from './options.validation.js';
 
 /** The agent endpoints the registrar uses; the Consul HTTP API by default. */
-export type RegistryAgent = Pick<ConsulApi, 'register' | 'deregister' | 'passCheck' | 'hasService' | 'maintenance' | 'close'>;
+export type RegistryAgent = Pick<ConsulApi, 'register' | 'deregister' | 'passCheck' | 'hasService' | 'agentServices' | 'maintenance' | 'close'>;
 
 /** Options of {@link ServiceRegistrar}; every field has a default. */
 export interface RegistrarOptions extends ConsulConnectionOptions {

@@ -2,6 +2,7 @@ import { FakeClock } from '@meshway/testing';
 import { describe, expect, it } from 'vitest';
 import { DiscoveryError, DiscoveryErrorCode } from './discovery.errors.js';
 import type { DiscoveryLogger } from './discovery.logger.js';
+import type { AgentServiceEntry } from './consul.api.js';
 import type { RegistryAgent } from './registrar.options.js';
 import { buildRegistration, type ServiceRegistration } from './service-registration.js';
 import { ServiceRegistrar } from './service.registrar.js';
@@ -31,6 +32,10 @@ class InMemoryAgent implements RegistryAgent {
   hasService(id: string): Promise<boolean> {
     return this.answer(`has ${id}`, () => this.services.has(id));
   }
+  /** Read on every registration; not logged in `calls`, which records what the registrar does to the agent. */
+  agentServices(): Promise<AgentServiceEntry[]> {
+    return this.answer(undefined, () => [...this.services.values()].map(({ id, name, address, port }) => ({ id, service: name, address, port })));
+  }
   maintenance(id: string, enable: boolean): Promise<void> {
     return this.answer(`maintenance ${id} ${enable}`, () => undefined);
   }
@@ -38,8 +43,8 @@ class InMemoryAgent implements RegistryAgent {
     this.calls.push('close');
   }
 
-  private async answer<T>(call: string, run: () => T): Promise<T> {
-    this.calls.push(call);
+  private async answer<T>(call: string | undefined, run: () => T): Promise<T> {
+    if (call !== undefined) this.calls.push(call);
     await Promise.resolve();
     if (!this.reachable) throw new DiscoveryError(DiscoveryErrorCode.RegistryUnreachable, 'connect ECONNREFUSED');
     if (this.refuse !== undefined) throw new DiscoveryError(DiscoveryErrorCode.RegistryRejected, 'Permission denied', { status: this.refuse });
@@ -135,7 +140,7 @@ describe('ServiceRegistrar', () => {
 
   it('drains (maintenance) then deregisters only its own id, and stops heartbeating', async () => {
     const { clock, agent, registrar } = setup();
-    agent.services.set('users-2', { ...ttlService, id: 'users-2' });
+    agent.services.set('users-2', { ...ttlService, id: 'users-2', port: 3002 });
     await registrar.register(ttlService);
     await registrar.drain();
     await registrar.deregister();
@@ -159,6 +164,30 @@ describe('ServiceRegistrar', () => {
     const { registrar } = setup();
     await registrar.register(ttlService);
     await expect(registrar.register({ ...ttlService, id: 'users-9' })).rejects.toThrow(/"id": got "users-9"; allowed: the id already registered \("users-1"\)/);
+    await registrar.close();
+  });
+
+  it('replaces registrations of a previous process at the same address and port, and only those', async () => {
+    const { agent, logger, registrar } = setup();
+    const crashed = { ...httpService, id: 'users-old' };
+    const sibling = { ...httpService, id: 'users-2', port: 3002 };
+    const otherService = { ...httpService, id: 'orders-1', name: 'orders' };
+    for (const registration of [crashed, sibling, otherService]) agent.services.set(registration.id, registration);
+    await registrar.register(httpService);
+    expect([...agent.services.keys()].sort()).toEqual(['orders-1', 'users-1', 'users-2']);
+    expect(agent.calls).toEqual(['register users-1', 'deregister users-old']);
+    expect(logger.lines).toEqual(['info Replaced the registration of a previous process at the same address']);
+    await registrar.close();
+  });
+
+  it('keeps its registration when removing a predecessor fails, with one warning', async () => {
+    const { agent, logger, registrar } = setup();
+    agent.services.set('users-old', { ...httpService, id: 'users-old' });
+    const deregister = agent.deregister.bind(agent);
+    agent.deregister = (id) => (id === 'users-old' ? Promise.reject(new DiscoveryError(DiscoveryErrorCode.RegistryRejected, 'Permission denied', { status: 403 })) : deregister(id));
+    await registrar.register(httpService);
+    expect(agent.services.has('users-1')).toBe(true);
+    expect(logger.lines).toEqual(['warn Could not remove registrations of a previous process at the same address']);
     await registrar.close();
   });
 });

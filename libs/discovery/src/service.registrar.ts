@@ -130,6 +130,28 @@ export class ServiceRegistrar {
     this.confirmed = true;
     // A TTL check starts critical; pass it at once so the instance is healthy without waiting ttl/3.
     if (isTtlCheck(registration.check)) await this.heartbeat(registration);
+    await this.replacePredecessors(registration);
+  }
+
+  /**
+   * A process restarted on the same address and port (a crash, `npm start` healing it) registers under a new id,
+   * while its predecessor's registration lives on — and with an HTTP check it even passes, answered by the
+   * successor. Two ids for one endpoint double its share of traffic, so the newest registration replaces the
+   * others of the same service at the same address:port on this agent. Best effort: a failure here is logged, the
+   * registration itself stands.
+   */
+  private async replacePredecessors(registration: ServiceRegistration): Promise<void> {
+    try {
+      const stale = (await this.agent.agentServices()).filter(
+        (entry) => entry.id !== registration.id && entry.service === registration.name && entry.address === registration.address && entry.port === registration.port,
+      );
+      for (const entry of stale) {
+        await this.agent.deregister(entry.id);
+        this.options.logger.info({ id: registration.id, replaced: entry.id }, 'Replaced the registration of a previous process at the same address');
+      }
+    } catch (error) {
+      this.options.logger.warn({ id: registration.id, err: errorMessage(error) }, 'Could not remove registrations of a previous process at the same address');
+    }
   }
 
   private schedule(registration: ServiceRegistration, signal: AbortSignal): void {
