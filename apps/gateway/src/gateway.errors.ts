@@ -1,7 +1,7 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { MeshwayError } from '@meshway/errors';
-import { TransportErrorCode, type TransportError } from '@meshway/transport';
+import { TransportErrorCode, UPSTREAM_ERROR_STATUS, isUpstreamErrorCode, type TransportError, type UpstreamErrorCode } from '@meshway/transport';
 
 /** The gateway's own errors (request and edge problems) and their HTTP statuses. */
 const EDGE_ERRORS = {
@@ -31,39 +31,12 @@ const EDGE_ERRORS = {
   MESHWAY_INTERNAL_ERROR: 500,
 } as const;
 
-/** Transport codes that describe a failed upstream call (the rest are caller bugs or options, never sent to clients). */
-export type UpstreamErrorCode = Exclude<TransportErrorCode, 'MESHWAY_TRANSPORT_INVALID_OPTIONS' | 'MESHWAY_INVALID_CALL' | 'MESHWAY_CALL_ABORTED'>;
-
 /**
- * Upstream failures, keyed by `@meshway/transport`'s codes: the gateway and MeshClient classify failures in one place
- * (the transport's upstream stack), and this Record makes the compiler insist every upstream code has a status here.
- */
-const UPSTREAM_ERRORS: Readonly<Record<UpstreamErrorCode, number>> = {
-  /** Discovery knows no healthy instance of the route's service. */
-  [TransportErrorCode.NoInstance]: 503,
-  /** A NATS route was hit but the gateway has no NATS connection. */
-  [TransportErrorCode.NatsUnavailable]: 503,
-  /** Connection refused/reset, no NATS responder, or the upstream broke the exchange. */
-  [TransportErrorCode.UpstreamUnavailable]: 502,
-  /** The upstream answered with an error (a NATS `err`; its own 4xx/5xx status when it carried one). */
-  [TransportErrorCode.UpstreamError]: 502,
-  /** The upstream's reply could not be decoded. */
-  [TransportErrorCode.BadReply]: 502,
-  /** No response headers within the deadline (route timeout, or the caller's `x-request-timeout`). */
-  [TransportErrorCode.UpstreamTimeout]: 504,
-  /** The deadline had passed before the upstream was called. */
-  [TransportErrorCode.DeadlineExceeded]: 504,
-  /** The upstream's bulkhead is full (requests in flight and waiting at their limits); `Retry-After: 1`. */
-  [TransportErrorCode.BulkheadFull]: 503,
-  /** Every instance of the service has its circuit breaker open (repeated failures): failing fast until a probe is due. */
-  [TransportErrorCode.CircuitOpen]: 503,
-};
-
-/**
- * Every error the gateway answers with, and its HTTP status: the ONE table.
+ * Every error the gateway answers with, and its HTTP status: the ONE table (its upstream rows are `@meshway/transport`'s
+ * {@link UPSTREAM_ERROR_STATUS}, shared with services).
  * Clients switch on `code`, never on the message.
  */
-export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, number>> = { ...EDGE_ERRORS, ...UPSTREAM_ERRORS };
+export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, number>> = { ...EDGE_ERRORS, ...UPSTREAM_ERROR_STATUS };
 
 export type GatewayErrorCode = keyof typeof EDGE_ERRORS | UpstreamErrorCode;
 
@@ -95,9 +68,9 @@ export class GatewayError extends MeshwayError<GatewayErrorCode> {
    * `err` carrying 404) when it reported one; a caller-side transport code (a gateway bug) as a 500.
    */
   static fromTransport(error: TransportError): GatewayError {
-    if (!(error.code in UPSTREAM_ERRORS)) return new GatewayError('MESHWAY_INTERNAL_ERROR', 'The gateway failed to forward the request.', { cause: error });
+    if (!isUpstreamErrorCode(error.code)) return new GatewayError('MESHWAY_INTERNAL_ERROR', 'The gateway failed to forward the request.', { cause: error });
     const status = error.code === TransportErrorCode.UpstreamError ? error.status : undefined;
-    return new GatewayError(error.code as UpstreamErrorCode, error.message, { cause: error, ...(status === undefined ? {} : { status }) });
+    return new GatewayError(error.code, error.message, { cause: error, ...(status === undefined ? {} : { status }) });
   }
 }
 

@@ -1,5 +1,6 @@
-import { BadRequestException, NotFoundException, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
+import { TransportError, TransportErrorCode } from '@meshway/transport';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error.js';
 import { toApiError } from './api-error.filter.js';
@@ -21,6 +22,12 @@ describe('toApiError: one error shape for whatever a handler throws', () => {
     [new RpcException({ status: 409, code: 'ORDER_EXISTS', message: 'Order exists' }), 409, 'ORDER_EXISTS', 'Order exists'],
     [new RpcException({ status: 422, code: 'not a code!', message: 'Unprocessable' }), 422, 'REQUEST_REJECTED', 'Unprocessable'],
     [new RpcException({ status: 503 }), 503, 'INTERNAL_ERROR', 'Request rejected'],
+    [new HttpException({ error: { code: 'MESHWAY_RATE_LIMITED', message: 'Too many requests' } }, 429), 429, 'MESHWAY_RATE_LIMITED', 'Too many requests'],
+    [new HttpException({ error: { code: 'MESHWAY_RATE_LIMIT_UNAVAILABLE', message: 'Rate limit store unreachable' } }, 503), 503, 'MESHWAY_RATE_LIMIT_UNAVAILABLE', 'Rate limit store unreachable'],
+    [new TransportError(TransportErrorCode.DeadlineExceeded, 'The deadline passed before calling "users"'), 504, 'MESHWAY_DEADLINE_EXCEEDED', 'The deadline passed before calling "users"'],
+    [new TransportError(TransportErrorCode.NoInstance, 'No healthy instance of "users"'), 503, 'MESHWAY_NO_INSTANCE', 'No healthy instance of "users"'],
+    [new TransportError(TransportErrorCode.UpstreamError, 'users answered 404', 404), 502, 'MESHWAY_UPSTREAM_ERROR', 'users answered 404'],
+    [new HttpException({ error: { code: 'lower case', message: 'x' } }, 429), 429, 'REQUEST_REJECTED', 'Http Exception'],
   ])('maps %o to %i %s', (thrown, status, code, message) => {
     expect(toApiError(thrown)).toMatchObject({ status, code, message });
   });
@@ -30,5 +37,6 @@ describe('toApiError: one error shape for whatever a handler throws', () => {
     expect(toApiError('a string')).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
     expect(toApiError(new RpcException('database down'))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' });
     expect(toApiError(new RpcException({ status: 'error', message: 'x' }))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    expect(toApiError(new TransportError(TransportErrorCode.InvalidCall, 'bad target'))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' });
   });
 });

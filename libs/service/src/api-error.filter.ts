@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
-import { MESH_HEADERS, reply, type HttpReplyEnvelope } from '@meshway/transport';
+import { MESH_HEADERS, TransportError, UPSTREAM_ERROR_STATUS, isUpstreamErrorCode, reply, type HttpReplyEnvelope } from '@meshway/transport';
 import { of, type Observable } from 'rxjs';
 import { ApiError, ApiErrorCode } from './api-error.js';
 
@@ -30,11 +30,37 @@ function fromRpcException(exception: RpcException): ApiError | undefined {
   return new ApiError(status, stableCode, typeof message === 'string' ? message : 'Request rejected');
 }
 
+/**
+ * An `HttpException` whose response is already `{ error: { code, message } }` (a guard of `@meshway/rate-limit/nest`
+ * or `@meshway/auth/nest`, or a service's own) keeps its status, code and message.
+ */
+function fromShapedHttpException(exception: HttpException): ApiError | undefined {
+  const response: unknown = exception.getResponse();
+  const error = typeof response === 'object' && response !== null ? (response as { error?: unknown }).error : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const status = exception.getStatus();
+  if (typeof code !== 'string' || !CODE.test(code) || typeof message !== 'string' || status < 400 || status > 599) return undefined;
+  return new ApiError(status, code, message);
+}
+
+/**
+ * A MeshClient call the handler let fail answers as the gateway would: 504 MESHWAY_UPSTREAM_TIMEOUT /
+ * MESHWAY_DEADLINE_EXCEEDED, 503 MESHWAY_NO_INSTANCE, 502 MESHWAY_UPSTREAM_UNAVAILABLE… A dependency's own 4xx is not
+ * the client's: it stays 502 MESHWAY_UPSTREAM_ERROR unless the handler catches it and says otherwise.
+ */
+function fromTransportError(exception: TransportError): ApiError | undefined {
+  if (!isUpstreamErrorCode(exception.code)) return undefined;
+  return new ApiError(UPSTREAM_ERROR_STATUS[exception.code], exception.code, exception.message);
+}
+
 /** Maps anything thrown by a handler to an {@link ApiError}; unexpected errors become 500 INTERNAL_ERROR. */
 export function toApiError(exception: unknown): ApiError {
   if (exception instanceof ApiError) return exception;
-  const rpc = exception instanceof RpcException ? fromRpcException(exception) : undefined;
-  if (rpc !== undefined) return rpc;
+  const upstream = exception instanceof TransportError ? fromTransportError(exception) : undefined;
+  if (upstream !== undefined) return upstream;
+  const shaped = exception instanceof RpcException ? fromRpcException(exception) : exception instanceof HttpException ? fromShapedHttpException(exception) : undefined;
+  if (shaped !== undefined) return shaped;
   const status = clientStatusOf(exception);
   if (status !== undefined) {
     const message = exception instanceof Error ? exception.message : 'Request rejected';
@@ -74,7 +100,8 @@ export class ApiErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): Observable<HttpReplyEnvelope> | undefined {
     const error = toApiError(exception);
-    if (error.status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // A 5xx the code chose (an ApiError, or an exception already carrying a code) is an answer, not a bug.
+    if (error.code === ApiErrorCode.Internal) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (host.getType() === 'rpc') {
       const requestId = natsRequestId(host.switchToRpc().getContext());
       return of(reply(error.status, error.toBody(requestId)));

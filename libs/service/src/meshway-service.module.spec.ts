@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { Module } from '@nestjs/common';
+import { systemClock } from '@meshway/clock';
+import { currentDeadline } from '@meshway/resilience';
 import { startNestApp, type StartedNestApp } from '@meshway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -17,6 +19,12 @@ class ThingsController {
   @Post()
   create(@Body(new ZodValidationPipe(thingSchema)) input: z.infer<typeof thingSchema>): { name: string } {
     return input;
+  }
+
+  @Get('deadline')
+  deadline(): { remainingMs: number | null } {
+    const deadline = currentDeadline();
+    return { remainingMs: deadline === undefined ? null : deadline.remaining(systemClock) };
   }
 
   @Get('boom')
@@ -73,6 +81,14 @@ describe('MeshwayServiceModule (a real Fastify app on port 0)', () => {
     } finally {
       remove();
     }
+  });
+
+  it("runs each handler inside its caller's x-request-timeout, and without a deadline when none was sent", async () => {
+    const within = (await (await fetch(`${started.url}/things/deadline`, { headers: { 'x-request-timeout': '250' } })).json()) as { remainingMs: number };
+    expect(within.remainingMs).toBeGreaterThan(0);
+    expect(within.remainingMs).toBeLessThanOrEqual(250);
+    expect(await (await get('/things/deadline')).json()).toEqual({ remainingMs: null });
+    expect(await (await fetch(`${started.url}/things/deadline`, { headers: { 'x-request-timeout': 'soon' } })).json()).toEqual({ remainingMs: null });
   });
 
   it('answers invalid input with 400 VALIDATION_FAILED and field errors', async () => {

@@ -5,6 +5,7 @@ import { serviceSchema, type ServiceConfig } from '@meshway/config';
 import { ConfigModule, MESHWAY_CONFIG } from '@meshway/config/nest';
 import { DiscoveryModule, type DiscoveryModuleOptions } from '@meshway/discovery/nest';
 import { LoggingModule } from '@meshway/logging';
+import { ResilienceModule } from '@meshway/resilience/nest';
 import { ApiErrorFilter } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
 import { HealthController } from './health.controller.js';
@@ -64,8 +65,9 @@ function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIden
 
 /**
  * Everything a Meshway service needs, in one import: validated config (`serviceSchema`), pino logging,
- * `GET /health` + `GET /info`, one error shape for HTTP and NATS (`ApiErrorFilter`), the service identity, and the
- * transport this run serves (`SERVICE_TRANSPORT`, from `MESHWAY_TRANSPORT`).
+ * `GET /health` + `GET /info`, one error shape for HTTP and NATS (`ApiErrorFilter`), deadline propagation
+ * (`x-request-timeout`, through `@meshway/resilience/nest`), the service identity, and the transport this run serves
+ * (`SERVICE_TRANSPORT`, from `MESHWAY_TRANSPORT`).
  */
 @Module({})
 export class MeshwayServiceModule {
@@ -78,6 +80,8 @@ export class MeshwayServiceModule {
       imports: [
         ConfigModule.forRoot({ schema: serviceSchema, isGlobal: true }),
         LoggingModule.forRoot({ service: resolved.name }),
+        // Every HTTP and NATS handler runs inside its caller's x-request-timeout; MeshClient calls inherit what is left.
+        ResilienceModule.forRoot({}),
         transport,
         // Registers once the listener is bound; drains and deregisters on shutdown.
         DiscoveryModule.forRootAsync({ isGlobal: true, imports: [transport], useFactory: discoveryOptions(resolved, identity), inject: [MESHWAY_CONFIG, SERVICE_TRANSPORT] }),

@@ -12,4 +12,4 @@ export { PATTERN_RPC_PATH, servesPatternsOverHttp } from './rpc.caller.js';
 export { PoolRegistry, POOL_DEFAULTS, originOf, authorityOf, poolKey, type PoolSettings, type UpstreamTls } from './upstream/pool.registry.js';
 export { classifyUpstreamError, failureKindOf, type FailureKind, type UpstreamFailure } from './upstream/upstream.failure.js';
 export { readNestReply, errStatus, classifyNatsError, type ReplyResult } from './upstream/nats.reply.js';
-export { TransportError, TransportErrorCode } from './transport.errors.js';
+export { TransportError, TransportErrorCode, UPSTREAM_ERROR_STATUS, isUpstreamErrorCode, type UpstreamErrorCode } from './transport.errors.js';

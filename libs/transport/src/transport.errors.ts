@@ -50,3 +50,36 @@ export class TransportError extends MeshwayError<TransportErrorCode> {
     this.failure = options?.failure;
   }
 }
+
+/** Codes that describe a failed upstream call (the rest are caller bugs or options, never an answer to a client). */
+export type UpstreamErrorCode = Exclude<TransportErrorCode, 'MESHWAY_TRANSPORT_INVALID_OPTIONS' | 'MESHWAY_INVALID_CALL' | 'MESHWAY_CALL_ABORTED'>;
+
+/**
+ * The HTTP status that answers a failed upstream call, for the gateway and for a service whose call to another failed:
+ * one table, and the Record makes the compiler insist every upstream code has a status.
+ */
+export const UPSTREAM_ERROR_STATUS: Readonly<Record<UpstreamErrorCode, number>> = {
+  /** Discovery knows no healthy instance of the service. */
+  [TransportErrorCode.NoInstance]: 503,
+  /** The call needs NATS and there is no NATS connection. */
+  [TransportErrorCode.NatsUnavailable]: 503,
+  /** Connection refused/reset, no NATS responder, or the upstream broke the exchange. */
+  [TransportErrorCode.UpstreamUnavailable]: 502,
+  /** The upstream answered with an error (the gateway passes on the upstream's own status when it reported one). */
+  [TransportErrorCode.UpstreamError]: 502,
+  /** The upstream's reply could not be decoded. */
+  [TransportErrorCode.BadReply]: 502,
+  /** No answer within the deadline (a timeout, or the caller's `x-request-timeout`). */
+  [TransportErrorCode.UpstreamTimeout]: 504,
+  /** The deadline had passed before the upstream was called. */
+  [TransportErrorCode.DeadlineExceeded]: 504,
+  /** The upstream's bulkhead is full (requests in flight and waiting at their limits). */
+  [TransportErrorCode.BulkheadFull]: 503,
+  /** Every instance of the service has its circuit breaker open (repeated failures): failing fast until a probe is due. */
+  [TransportErrorCode.CircuitOpen]: 503,
+};
+
+/** Whether `code` describes a failed upstream call (and so has a status in {@link UPSTREAM_ERROR_STATUS}). */
+export function isUpstreamErrorCode(code: string): code is UpstreamErrorCode {
+  return Object.hasOwn(UPSTREAM_ERROR_STATUS, code);
+}
