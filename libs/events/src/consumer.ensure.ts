@@ -12,7 +12,8 @@ const CONSUMER_NOT_FOUND = 10014;
 const STREAM_NOT_FOUND = 10059;
 
 function noStream(stream: string, error: unknown): EventsError {
-  return new EventsError(EventsErrorCode.NoStream, `Stream ${stream} does not exist: ensureStream({ name: '${stream}', subjects: [...] }) first`, { cause: error });
+  const message = `Stream ${stream} does not exist: ensureStream({ name: '${stream}', subjects: [...] }) first`;
+  return new EventsError(EventsErrorCode.NoStream, message, { cause: error });
 }
 
 /** The stream's subjects; a missing stream is MESHWAY_EVENTS_NO_STREAM. */
@@ -58,7 +59,8 @@ function conflict(o: ResolvedSubscribeOptions, what: string): EventsError {
 /** Creates the durable pull consumer, or checks and updates a live one (ackWait; the filter must match). Safe to race. */
 export async function ensureConsumer(jsm: JetStreamManager, o: ResolvedSubscribeOptions, logger: EventsLogger): Promise<void> {
   const subjects = await streamSubjects(jsm, o.stream);
-  const readsDeadLetters = subjects.some((s) => subjectMatches(s, o.deadLetterSubject)) && (o.subject === undefined || subjectMatches(o.subject, o.deadLetterSubject));
+  const captured = subjects.some((s) => subjectMatches(s, o.deadLetterSubject));
+  const readsDeadLetters = captured && (o.subject === undefined || subjectMatches(o.subject, o.deadLetterSubject));
   if (readsDeadLetters) {
     throw invalidOption('subscribe option', 'deadLetterSubject', o.deadLetterSubject, `a subject this consumer does not read (stream ${o.stream} captures it)`);
   }
@@ -68,7 +70,8 @@ export async function ensureConsumer(jsm: JetStreamManager, o: ResolvedSubscribe
     try {
       await jsm.consumers.add(o.stream, config);
     } catch (error) {
-      throw isApiError(error, STREAM_NOT_FOUND) ? noStream(o.stream, error) : apiFailure(`create consumer ${o.durable} on ${o.stream}`, error, EventsErrorCode.ConsumerConflict);
+      if (isApiError(error, STREAM_NOT_FOUND)) throw noStream(o.stream, error);
+      throw apiFailure(`create consumer ${o.durable} on ${o.stream}`, error, EventsErrorCode.ConsumerConflict);
     }
     logger.info({ stream: o.stream, durable: o.durable, subject: o.subject }, `events: durable consumer ${o.durable} created on ${o.stream}`);
     return;

@@ -9,7 +9,10 @@ describe('createEvents without NATS (MESHWAY_TRANSPORT=http)', () => {
     const logger = new RecordingLogger();
     const events = await createEvents({ nats: undefined, logger, disabledReason: 'orders serves HTTP (MESHWAY_TRANSPORT=http)' });
     expect(events.enabled).toBe(false);
-    expect(await events.publish('orders.created', { id: '1' }, { msgId: 'x' })).toEqual({ published: false, reason: 'orders serves HTTP (MESHWAY_TRANSPORT=http)' });
+    expect(await events.publish('orders.created', { id: '1' }, { msgId: 'x' })).toEqual({
+      published: false,
+      reason: 'orders serves HTTP (MESHWAY_TRANSPORT=http)',
+    });
     await events.publish('orders.created', { id: '2' });
     expect(logger.at('warn').map((l) => l.msg)).toEqual([
       'events are off: orders serves HTTP (MESHWAY_TRANSPORT=http); events are not published and subscriptions receive nothing',
@@ -24,7 +27,8 @@ describe('createEvents without NATS (MESHWAY_TRANSPORT=http)', () => {
     expect(subscription).toMatchObject({ stream: 'ORDERS', durable: 'notifications' });
     await subscription.close();
     expect(await events.ensureStream({ name: 'ORDERS', subjects: ['orders.>'] })).toEqual({ name: 'ORDERS', action: 'skipped', subjects: [] });
-    await expect(events.subscribe({ stream: 'ORDERS', durable: 'a.b', handler: () => undefined })).rejects.toMatchObject({ code: 'MESHWAY_EVENTS_INVALID_OPTIONS' });
+    const bad = events.subscribe({ stream: 'ORDERS', durable: 'a.b', handler: () => undefined });
+    await expect(bad).rejects.toMatchObject({ code: 'MESHWAY_EVENTS_INVALID_OPTIONS' });
     await events.close();
   });
 });

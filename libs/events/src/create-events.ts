@@ -38,7 +38,8 @@ export async function createEvents(options: EventsOptions = {}): Promise<Events>
     const jsm = await jetstreamManager(nc, { timeout: resolved.timeoutMs });
     return new JetStreamEvents(nc, owns, jsm, jsm.jetstream(), resolved);
   } catch (error) {
-    const failure = isNoResponders(error) || isApiError(error, NOT_ENABLED_FOR_ACCOUNT) ? jetStreamDisabled(where, error) : apiFailure(`check JetStream at ${where}`, error);
+    const disabled = isNoResponders(error) || isApiError(error, NOT_ENABLED_FOR_ACCOUNT);
+    const failure = disabled ? jetStreamDisabled(where, error) : apiFailure(`check JetStream at ${where}`, error);
     if (owns) await nc.close();
     if (failure.code === EventsErrorCode.JetStreamDisabled && resolved.jetStream === 'optional') {
       return new DisabledEvents(`${failure.message} (${failure.code})`, resolved.logger);

@@ -126,7 +126,8 @@ describe('DeliveryProcessor', () => {
     expect(msg.said).toEqual(['term']);
     expect(published).toEqual([{ subject: 'meshway.dead-letter.ORDERS.notifications', reason: 'handler failed on delivery 2 of 2: smtp down' }]);
     expect(logger.at('warn').map((l) => l.msg)).toContain(
-      'events: no stream captures dead-letter subject meshway.dead-letter.ORDERS.notifications; dead letters go out on core NATS and only live subscribers see them',
+      'events: no stream captures dead-letter subject meshway.dead-letter.ORDERS.notifications; ' +
+        'dead letters go out on core NATS and only live subscribers see them',
     );
   });
 

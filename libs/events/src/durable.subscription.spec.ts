@@ -109,7 +109,7 @@ describe('a durable subscriber', () => {
     });
   });
 
-  it('whose handler fails is redelivered after the backoff, up to maxDeliver, then the event goes to the dead-letter subject with the reason and is terminated', async () => {
+  it('whose handler fails is redelivered after the backoff up to maxDeliver, then dead-lettered with the reason and terminated', async () => {
     const durable = `d-${uniqueId()}`;
     const deadLetters = `${prefix}.dead-letters`;
     const dlq = streams.name('DLQ');
@@ -259,6 +259,21 @@ describe('a durable subscriber', () => {
     }
   });
 
+  it('recreates its consumer when it is deleted under it, and does not handle again what it handled', async () => {
+    const durable = `d-${uniqueId()}`;
+    const handled: number[] = [];
+    await subscribe(events, { stream, durable, handler: (e: EventMessage<{ n: number }>) => void handled.push(e.data.n) });
+    await events.publish(subject, { n: 1 });
+    await waitFor(() => handled.length === 1);
+    const jsm = await jetstreamManager(streams.nc);
+    await jsm.consumers.delete(stream, durable);
+    await events.publish(subject, { n: 2 });
+    await waitFor(() => handled.length === 2, { timeoutMs: 15_000 });
+    await settled(durable);
+    expect(handled).toEqual([1, 2]);
+    expect(logger.at('warn').map((l) => l.msg)).toContain('events: the consumer stopped delivering; reading it again shortly');
+  });
+
   it('with deliverPolicy "new" skips what was published before it was created', async () => {
     await events.publish(subject, { n: 1 });
     const handled: number[] = [];
@@ -345,7 +360,8 @@ describe('subscribe errors', () => {
   });
 
   it('MESHWAY_EVENTS_INVALID_OPTIONS when the dead-letter subject would come back to the consumer', async () => {
-    await expect(events.subscribe({ stream, durable: 'd', subject: `${prefix}.>`, deadLetterSubject: `${prefix}.dead`, handler: () => undefined })).rejects.toMatchObject({
+    const inFilter = { stream, durable: 'd', subject: `${prefix}.>`, deadLetterSubject: `${prefix}.dead`, handler: () => undefined };
+    await expect(events.subscribe(inFilter)).rejects.toMatchObject({
       code: 'MESHWAY_EVENTS_INVALID_OPTIONS',
       message: expect.stringContaining('deadLetterSubject'),
     });

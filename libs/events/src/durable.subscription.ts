@@ -7,13 +7,14 @@ import { DeadLetterPublisher } from './dead-letter.publisher.js';
 import { DeliveryProcessor } from './delivery.processor.js';
 import type { EventSubscription } from './events.js';
 import type { EventsLogger } from './events.logger.js';
-import { apiFailure } from './nats-error.mapper.js';
 import { EventsErrorCode } from './events.errors.js';
+import { apiFailure } from './nats-error.mapper.js';
 import { MIN_NAK_DELAY_MS } from './redelivery.policy.js';
 import type { ResolvedSubscribeOptions } from './subscribe.options.js';
 
-/** Pause before reading again after the consumer's message stream ended on its own (consumer deleted, server gone). */
-const REOPEN_DELAY_MS = 1_000;
+/** Pauses before reading again after the consumer's messages ended on their own (consumer or stream deleted): doubling. */
+const REOPEN_FIRST_MS = 1_000;
+const REOPEN_MAX_MS = 30_000;
 
 export interface SubscriptionContext {
   readonly nc: NatsConnection;
@@ -42,9 +43,9 @@ export class DurableSubscription<T> implements EventSubscription {
 
   /** Ensures the consumer and starts reading; errors (no stream, conflicting durable, NATS gone) are thrown here. */
   static async start<T>(ctx: SubscriptionContext, options: ResolvedSubscribeOptions<T>): Promise<DurableSubscription<T>> {
-    await ensureConsumer(ctx.jsm, options as ResolvedSubscribeOptions, ctx.logger);
-    const deadLetters = new DeadLetterPublisher(ctx.nc, ctx.jsm, ctx.js, { subject: options.deadLetterSubject, durable: options.durable, timeoutMs: ctx.timeoutMs }, ctx.logger);
-    const processor = new DeliveryProcessor(options, deadLetters, { clock: ctx.clock, logger: ctx.logger, ackTimeoutMs: ctx.timeoutMs });
+    const { nc, jsm, js, clock, logger, timeoutMs } = ctx;
+    const target = { subject: options.deadLetterSubject, durable: options.durable, timeoutMs };
+    const processor = new DeliveryProcessor(options, new DeadLetterPublisher(nc, jsm, js, target, logger), { clock, logger, ackTimeoutMs: timeoutMs });
     const subscription = new DurableSubscription(ctx, options, processor);
     const first = await subscription.open();
     subscription.loop = subscription.run(first);
@@ -72,11 +73,14 @@ export class DurableSubscription<T> implements EventSubscription {
     return this.abort.signal.aborted;
   }
 
+  /** (Re)creates the consumer if needed, then pulls from it. */
   private async open(): Promise<ConsumerMessages> {
     const { stream, durable, batch } = this.options;
+    await ensureConsumer(this.ctx.jsm, this.options as ResolvedSubscribeOptions, this.ctx.logger);
     try {
       const consumer = await this.ctx.js.consumers.get(stream, durable);
-      const messages = await consumer.consume({ max_messages: batch });
+      // A deleted consumer ends the iterator (rather than being retried forever), so the loop recreates it.
+      const messages = await consumer.consume({ max_messages: batch, abort_on_missing_resource: true });
       this.messages = messages;
       return messages;
     } catch (error) {
@@ -86,28 +90,41 @@ export class DurableSubscription<T> implements EventSubscription {
 
   private async run(first: ConsumerMessages): Promise<void> {
     let messages: ConsumerMessages | undefined = first;
-    const at = { stream: this.options.stream, durable: this.options.durable };
+    let pauseMs = REOPEN_FIRST_MS;
     while (!this.stopping()) {
-      if (messages) await this.drain(messages);
-      messages = undefined;
-      if (this.stopping() || this.ctx.nc.isClosed()) return;
-      this.ctx.logger.warn({ ...at, reopenInMs: REOPEN_DELAY_MS }, 'events: consumer stopped delivering; reading again shortly');
-      try {
-        await this.ctx.clock.sleep(REOPEN_DELAY_MS, this.abort.signal);
-        messages = await this.open();
-      } catch (error) {
-        if (!this.stopping()) this.ctx.logger.warn({ ...at, err: errorMessage(error) }, 'events: cannot read the consumer yet');
+      if (messages) {
+        await this.readAll(messages);
+        pauseMs = REOPEN_FIRST_MS;
       }
-      if (this.stopping()) await messages?.close();
+      if (this.stopping()) return;
+      if (this.ctx.nc.isClosed()) {
+        this.ctx.logger.warn(this.at(), 'events: the NATS connection closed; this subscription has stopped');
+        return;
+      }
+      this.ctx.logger.warn({ ...this.at(), reopenInMs: pauseMs }, 'events: the consumer stopped delivering; reading it again shortly');
+      messages = await this.reopenAfter(pauseMs);
+      pauseMs = Math.min(REOPEN_MAX_MS, pauseMs * 2);
     }
   }
 
+  private async reopenAfter(pauseMs: number): Promise<ConsumerMessages | undefined> {
+    try {
+      await this.ctx.clock.sleep(pauseMs, this.abort.signal);
+      const messages = await this.open();
+      if (!this.stopping()) return messages;
+      await messages.close();
+    } catch (error) {
+      if (!this.stopping()) this.ctx.logger.warn({ ...this.at(), err: errorMessage(error) }, 'events: cannot read the consumer yet');
+    }
+    return undefined;
+  }
+
   /** Handles every message until the iterator ends; after `close()`, hands pulled-but-unstarted ones back. */
-  private async drain(messages: ConsumerMessages): Promise<void> {
+  private async readAll(messages: ConsumerMessages): Promise<void> {
     try {
       for await (const msg of messages) await this.one(msg);
     } catch (error) {
-      if (!this.stopping()) this.ctx.logger.warn({ stream: this.options.stream, durable: this.options.durable, err: errorMessage(error) }, 'events: consumer read failed');
+      if (!this.stopping()) this.ctx.logger.warn({ ...this.at(), err: errorMessage(error) }, 'events: consumer read failed');
     }
   }
 
@@ -116,8 +133,12 @@ export class DurableSubscription<T> implements EventSubscription {
       if (this.stopping()) msg.nak(MIN_NAK_DELAY_MS);
       else await this.processor.process(msg);
     } catch (error) {
-      // Only acking itself throws (the connection closed mid-event): the server redelivers the event after ackWait.
-      this.ctx.logger.warn({ stream: this.options.stream, durable: this.options.durable, seq: msg.seq, err: errorMessage(error) }, 'events: event left unacked');
+      // Only answering the server throws (the connection closed mid-event): it redelivers the event after ackWait.
+      this.ctx.logger.warn({ ...this.at(), seq: msg.seq, err: errorMessage(error) }, 'events: event left unacked');
     }
+  }
+
+  private at(): Record<string, unknown> {
+    return { stream: this.options.stream, durable: this.options.durable };
   }
 }

@@ -16,7 +16,9 @@ describe('resolveEventsOptions', () => {
     [{ jetStream: 'maybe' as 'required' }, 'jetStream: got "maybe"; allowed: "required" or "optional"'],
     [{ timeoutMs: 0 }, 'timeoutMs: got 0; allowed: a positive integer'],
   ])('refuses %j naming the option', (options, message) => {
-    expect(() => resolveEventsOptions(options)).toThrow(expect.objectContaining({ code: 'MESHWAY_EVENTS_INVALID_OPTIONS', message: expect.stringContaining(message) }));
+    expect(() => resolveEventsOptions(options)).toThrow(
+      expect.objectContaining({ code: 'MESHWAY_EVENTS_INVALID_OPTIONS', message: expect.stringContaining(message) }),
+    );
   });
 });
 

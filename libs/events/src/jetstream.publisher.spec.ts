@@ -73,7 +73,10 @@ describe('publish', () => {
 
   it('throws MESHWAY_EVENTS_INVALID_OPTIONS for a wildcard subject, an empty msgId or a header with a line break', async () => {
     await expect(events.publish('orders.*', {})).rejects.toMatchObject({ code: 'MESHWAY_EVENTS_INVALID_OPTIONS', message: expect.stringContaining('subject') });
-    await expect(events.publish(subject, {}, { msgId: '' })).rejects.toMatchObject({ code: 'MESHWAY_EVENTS_INVALID_OPTIONS', message: expect.stringContaining('msgId') });
+    await expect(events.publish(subject, {}, { msgId: '' })).rejects.toMatchObject({
+      code: 'MESHWAY_EVENTS_INVALID_OPTIONS',
+      message: expect.stringContaining('msgId'),
+    });
     await expect(events.publish(subject, {}, { headers: { 'x-request-id': 'a\r\nb' } })).rejects.toMatchObject({
       code: 'MESHWAY_EVENTS_INVALID_OPTIONS',
       message: expect.stringContaining('headers.x-request-id'),

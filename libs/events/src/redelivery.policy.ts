@@ -16,8 +16,11 @@ export function deliveriesExhausted(policy: RedeliveryPolicy, deliveryCount: num
   return deliveryCount > policy.maxDeliver;
 }
 
+/** What follows a failed delivery. */
+export type NextStep = { readonly deadLetter: true } | { readonly deadLetter: false; readonly delayMs: number };
+
 /** After a failed handler: dead-letter on the last allowed delivery, else redeliver after the backoff for this attempt. */
-export function afterFailure(policy: RedeliveryPolicy, deliveryCount: number): { readonly deadLetter: true } | { readonly deadLetter: false; readonly delayMs: number } {
+export function afterFailure(policy: RedeliveryPolicy, deliveryCount: number): NextStep {
   if (deliveryCount >= policy.maxDeliver) return { deadLetter: true };
   const { backoffMs } = policy;
   const delayMs = backoffMs[Math.min(deliveryCount, backoffMs.length) - 1] ?? 0;

@@ -84,12 +84,16 @@ describe('ensureStream', () => {
   });
 
   it('throws MESHWAY_EVENTS_INVALID_OPTIONS naming a bad field', async () => {
-    await expect(events.ensureStream({ name: 'has.dot', subjects: ['a'] })).rejects.toMatchObject({ code: 'MESHWAY_EVENTS_INVALID_OPTIONS', message: expect.stringContaining('name: got "has.dot"') });
+    await expect(events.ensureStream({ name: 'has.dot', subjects: ['a'] })).rejects.toMatchObject({
+      code: 'MESHWAY_EVENTS_INVALID_OPTIONS',
+      message: expect.stringContaining('name: got "has.dot"'),
+    });
     await expect(events.ensureStream({ name: 'OK', subjects: [] })).rejects.toMatchObject({ message: expect.stringContaining('subjects') });
     await expect(events.ensureStream({ name: 'OK', subjects: ['a.>.b'] })).rejects.toMatchObject({ message: expect.stringContaining('subjects') });
     await expect(events.ensureStream({ name: 'OK', subjects: ['a'], maxAgeMs: 1_000, duplicateWindowMs: 2_000 })).rejects.toMatchObject({
       message: expect.stringContaining('duplicateWindowMs: got 2000; allowed: at most maxAgeMs (1000)'),
     });
-    await expect(events.ensureStream({ name: 'OK', subjects: ['a'], storage: 'disk' as 'file' })).rejects.toMatchObject({ message: expect.stringContaining('storage: got "disk"') });
+    const disk = events.ensureStream({ name: 'OK', subjects: ['a'], storage: 'disk' as 'file' });
+    await expect(disk).rejects.toMatchObject({ message: expect.stringContaining('storage: got "disk"') });
   });
 });

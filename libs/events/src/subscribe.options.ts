@@ -58,11 +58,15 @@ export function resolveSubscribeOptions<T>(options: SubscribeOptions<T>): Resolv
   const { stream, durable, subject, handler, parse } = options;
   if (typeof stream !== 'string' || !NAME_PATTERN.test(stream)) throw invalidOption(what, 'stream', stream, 'a stream name (letters, digits, "_", "-")');
   if (typeof durable !== 'string' || !NAME_PATTERN.test(durable)) throw invalidOption(what, 'durable', durable, 'letters, digits, "_" and "-" (1–128)');
-  if (subject !== undefined && !isValidSubject(subject, { wildcards: true })) throw invalidOption(what, 'subject', subject, 'a NATS subject, wildcards allowed');
+  if (subject !== undefined && !isValidSubject(subject, { wildcards: true })) {
+    throw invalidOption(what, 'subject', subject, 'a NATS subject, wildcards allowed');
+  }
   if (typeof handler !== 'function') throw invalidOption(what, 'handler', handler, 'a function (event) => void | Promise<void>');
   if (parse !== undefined && typeof parse !== 'function') throw invalidOption(what, 'parse', parse, 'a function (data) => T');
   const deadLetterSubject = options.deadLetterSubject ?? `${d.deadLetterPrefix}.${stream}.${durable}`;
-  if (!isValidSubject(deadLetterSubject, { wildcards: false })) throw invalidOption(what, 'deadLetterSubject', deadLetterSubject, 'a NATS subject without wildcards');
+  if (!isValidSubject(deadLetterSubject, { wildcards: false })) {
+    throw invalidOption(what, 'deadLetterSubject', deadLetterSubject, 'a NATS subject without wildcards');
+  }
   if (subject !== undefined && subjectMatches(subject, deadLetterSubject)) {
     throw invalidOption(what, 'deadLetterSubject', deadLetterSubject, `a subject outside the filter ${subject} (dead letters would come back)`);
   }

@@ -81,7 +81,8 @@ describe('EventsModule', () => {
     const app = await boot(NotificationsModule);
     const publisher = app.get(EventPublisher);
     expect(app.get(Events)).toBe(publisher);
-    expect(await publisher.publish(SUBJECT, { id: '1' }, { msgId: `o-${uniqueId()}`, headers: { 'x-request-id': 'r-1' } })).toMatchObject({ published: true, stream: STREAM });
+    const ack = await publisher.publish(SUBJECT, { id: '1' }, { msgId: `o-${uniqueId()}`, headers: { 'x-request-id': 'r-1' } });
+    expect(ack).toMatchObject({ published: true, stream: STREAM });
     await waitFor(() => handled.length === 1);
     expect(handled).toEqual([{ id: '1', requestId: 'r-1' }]);
   });
