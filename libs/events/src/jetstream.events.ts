@@ -1,5 +1,6 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ConnectionWatch } from './connection.watch.js';
 import { DurableSubscription } from './durable.subscription.js';
 import { EventsError, EventsErrorCode } from './events.errors.js';
 import { Events, type EnsureStreamResult, type EventSubscription, type PublishOptions, type PublishResult } from './events.js';
@@ -14,6 +15,7 @@ export class JetStreamEvents extends Events {
   readonly enabled = true;
   private readonly subscriptions = new Set<EventSubscription>();
   private closing: Promise<void> | undefined;
+  private readonly watch: ConnectionWatch;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -23,11 +25,12 @@ export class JetStreamEvents extends Events {
     private readonly options: ResolvedEventsOptions,
   ) {
     super();
+    this.watch = new ConnectionWatch(nc);
   }
 
   async publish(subject: string, payload: unknown, options: PublishOptions = {}): Promise<PublishResult> {
     this.assertOpen('publish');
-    return publishJson(this.js, subject, payload, options, this.options.timeoutMs);
+    return publishJson(this.js, subject, payload, options, { defaultTimeoutMs: this.options.timeoutMs, connected: () => this.watch.connected });
   }
 
   async ensureStream(spec: StreamSpec): Promise<EnsureStreamResult> {
@@ -62,7 +65,8 @@ export class JetStreamEvents extends Events {
   private async shutdown(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     // drain() flushes what was published, then closes; a connection the caller owns stays open.
-    if (this.ownsConnection && !this.nc.isClosed()) await this.nc.drain();
+    if (!this.ownsConnection || this.nc.isClosed()) return;
+    await this.nc.drain().catch(() => this.nc.close());
   }
 
   private assertOpen(doing: string): void {

@@ -32,7 +32,7 @@ export async function publishBytes(
   js: JetStreamClient,
   subject: string,
   data: Uint8Array,
-  options: { msgId: string | undefined; headers: MsgHdrs | undefined; timeoutMs: number },
+  options: { msgId: string | undefined; headers: MsgHdrs | undefined; timeoutMs: number; connected?: () => boolean },
 ): Promise<PublishResult & { published: true }> {
   try {
     const ack = await js.publish(subject, data, {
@@ -42,7 +42,7 @@ export async function publishBytes(
     });
     return { published: true, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
   } catch (error) {
-    throw publishFailure(error, subject, options.timeoutMs);
+    throw publishFailure(error, subject, options.timeoutMs, options.connected?.() ?? true);
   }
 }
 
@@ -52,14 +52,14 @@ export async function publishJson(
   subject: string,
   payload: unknown,
   options: PublishOptions,
-  defaultTimeoutMs: number,
+  context: { readonly defaultTimeoutMs: number; readonly connected: () => boolean },
 ): Promise<PublishResult> {
   if (!isValidSubject(subject, { wildcards: false })) throw invalidOption('publish', 'subject', subject, 'a NATS subject without wildcards');
   const { msgId } = options;
   if (msgId !== undefined && (typeof msgId !== 'string' || msgId === '' || /[\r\n]/.test(msgId))) {
     throw invalidOption('publish option', 'msgId', msgId, 'a non-empty one-line string');
   }
-  const timeoutMs = positiveInteger('publish option', 'timeoutMs', options.timeoutMs ?? defaultTimeoutMs);
+  const timeoutMs = positiveInteger('publish option', 'timeoutMs', options.timeoutMs ?? context.defaultTimeoutMs);
   const data = encodeJson(payload, subject);
-  return publishBytes(js, subject, data, { msgId, headers: toNatsHeaders(options.headers), timeoutMs });
+  return publishBytes(js, subject, data, { msgId, headers: toNatsHeaders(options.headers), timeoutMs, connected: context.connected });
 }

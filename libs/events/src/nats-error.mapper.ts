@@ -17,10 +17,21 @@ export function isApiError(error: unknown, code?: number): error is JetStreamApi
   return error instanceof JetStreamApiError && (code === undefined || error.code === code);
 }
 
-/** The `EventsError` for a failed JetStream publish on `subject`. Publishes only happen after JetStream was seen. */
-export function publishFailure(error: unknown, subject: string, timeoutMs: number): EventsError {
+/**
+ * The `EventsError` for a failed JetStream publish on `subject`. Publishes only happen after JetStream was seen, so no
+ * responder means no stream. `connected` is false when the connection was down (nats.js keeps publishes made while it
+ * reconnects and sends them once back, so such an event may still be stored).
+ */
+export function publishFailure(error: unknown, subject: string, timeoutMs: number, connected = true): EventsError {
   const cause = { cause: error };
   if (error instanceof EventsError) return error;
+  if (!connected && error instanceof Error && error.name === 'TimeoutError') {
+    return new EventsError(
+      EventsErrorCode.NatsUnavailable,
+      `NATS is disconnected (publish on ${subject}): the event may be stored when it reconnects; publish again with the same msgId`,
+      cause,
+    );
+  }
   if (isNoResponders(error)) {
     return new EventsError(EventsErrorCode.NoStream, `No stream captures subject ${subject}: ensureStream({ name, subjects: [...] }) must cover it`, cause);
   }
