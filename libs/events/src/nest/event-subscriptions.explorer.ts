@@ -1,6 +1,6 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { Events, EventsError, EventsErrorCode, type EventHandler, type EventSubscription } from '@meshway/events';
+import { Events, EventsError, EventsErrorCode, type EventHandler, type EventSubscription } from '../index.js';
 import type { OnEventOptions } from './on-event.decorator.js';
 import { ON_EVENT_METADATA } from './events.tokens.js';
 

@@ -1,4 +1,4 @@
-import type { EventsOptions, StreamSpec } from '@meshway/events';
+import type { EventsOptions, StreamSpec } from '../index.js';
 
 /**
  * Options of `EventsModule`: those of `createEvents` (without `nats`, events are off — one warning, no crash), plus the

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EventsLogger } from '@meshway/events';
+import type { EventsLogger } from '../index.js';
 
 /** Events' logger on Nest's `Logger` (context `Events`), for apps that give none. */
 export function nestEventsLogger(): EventsLogger {

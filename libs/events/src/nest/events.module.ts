@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { createEvents, EventPublisher, Events } from '@meshway/events';
+import { createEvents, EventPublisher, Events } from '../index.js';
 import { EventSubscriptionsExplorer } from './event-subscriptions.explorer.js';
 import type { EventsModuleOptions } from './events-module.options.js';
 import { nestEventsLogger } from './events.logger.adapter.js';

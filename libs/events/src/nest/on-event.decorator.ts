@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { resolveSubscribeOptions, type SubscribeOptions } from '@meshway/events';
+import { resolveSubscribeOptions, type SubscribeOptions } from '../index.js';
 import { ON_EVENT_METADATA } from './events.tokens.js';
 
 /** `@OnEvent` options: those of `Events.subscribe`, the decorated method being the handler. */
