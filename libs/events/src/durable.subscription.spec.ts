@@ -211,7 +211,8 @@ describe('a durable subscriber', () => {
       stream,
       durable,
       ackWaitMs: 600,
-      batch: 1,
+      // A pull for more than one stays open on the server: a copy, if the server sent one, would land in it.
+      batch: 5,
       handler: async (event) => {
         counts.push(event.deliveryCount);
         await new Promise((resolve) => setTimeout(resolve, 1_500));
