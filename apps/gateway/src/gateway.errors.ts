@@ -1,6 +1,8 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { AUTH_HTTP_STATUS } from '@meshway/auth';
 import { MeshwayError } from '@meshway/errors';
+import { RATE_LIMIT_HTTP_STATUS } from '@meshway/rate-limit';
 import { TransportErrorCode, UPSTREAM_ERROR_STATUS, isUpstreamErrorCode, type TransportError, type UpstreamErrorCode } from '@meshway/transport';
 
 /** The gateway's own errors (request and edge problems) and their HTTP statuses. */
@@ -18,9 +20,13 @@ const EDGE_ERRORS = {
   /** The client took too long to send its request headers. */
   MESHWAY_REQUEST_TIMEOUT: 408,
   /** A missing, malformed or unverifiable credential (`WWW-Authenticate` says which scheme). */
-  MESHWAY_UNAUTHENTICATED: 401,
+  MESHWAY_UNAUTHENTICATED: AUTH_HTTP_STATUS.MESHWAY_UNAUTHENTICATED,
   /** The caller is known but may not do this (missing scopes; an admin change without an admin token configured). */
-  MESHWAY_FORBIDDEN: 403,
+  MESHWAY_FORBIDDEN: AUTH_HTTP_STATUS.MESHWAY_FORBIDDEN,
+  /** The route's rate limit is spent for this caller; `Retry-After` and `RateLimit-*` say when it refills. */
+  MESHWAY_RATE_LIMITED: RATE_LIMIT_HTTP_STATUS.MESHWAY_RATE_LIMITED,
+  /** The shared rate-limit store (Redis) cannot be asked and the gateway is configured to fail closed. */
+  MESHWAY_RATE_LIMIT_UNAVAILABLE: RATE_LIMIT_HTTP_STATUS.MESHWAY_RATE_LIMIT_UNAVAILABLE,
   /** The request (or its route) names a version no running instance has; `x-meshway-versions` lists the running ones. */
   MESHWAY_NO_VERSION: 404,
   /** Admin API: the named route, release or instance does not exist. */

@@ -1,4 +1,8 @@
+import { dirname, resolve } from 'node:path';
+import { AUTH_MODES, type AuthMode } from '@meshway/auth';
 import { BALANCER_NAMES, type BalancerName } from '@meshway/balancing';
+import { errorMessage } from '@meshway/errors';
+import { parseRateLimitRule, type RateLimitRule } from '@meshway/rate-limit';
 import { mathRandom, systemClock, type Clock, type Random } from '@meshway/clock';
 import { MemoryKv, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { GatewayConfigError } from './gateway.errors.js';
@@ -6,6 +10,7 @@ import { silentLogger, type GatewayLogger } from './gateway.logger.js';
 import { DEFAULT_POLICIES, ResilienceError, resolvePolicies, type ResilienceConfig } from '@meshway/resilience';
 import type { RouteDefaults } from './routing/route.definition.js';
 import type { UpstreamTlsOptions } from './upstream/upstream-tls.js';
+import { resolveEdgeSecurityOptions, type EdgeSecurityOptions, type ResolvedEdgeSecurityOptions } from './security/edge-security.options.js';
 
 /** Options of {@link startGateway}; everything but `discovery` has a default. */
 export interface GatewayOptions {
@@ -50,6 +55,8 @@ export interface GatewayOptions {
   readonly upstreamTls?: UpstreamTlsOptions;
   /** Serve the merged API document at `/openapi.json` and Swagger UI at `/docs` on the public port. Default true. */
   readonly docs?: boolean;
+  /** Proxies in front of the gateway whose `X-Forwarded-For` is believed; how rate limits are counted (memory or Redis). */
+  readonly security?: EdgeSecurityOptions;
   /** Route settings used when a route (announced ones always) leaves them out. */
   readonly defaults?: Partial<RouteDefaults>;
   /** Longest wait for in-flight requests on shutdown, ms. Default 10,000. */
@@ -65,7 +72,8 @@ export interface GatewayOptions {
   readonly logger?: GatewayLogger;
 }
 
-export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults' | 'adminToken' | 'tls'>> {
+export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'routesFile' | 'nats' | 'defaults' | 'adminToken' | 'tls' | 'security'>> {
+  readonly security: ResolvedEdgeSecurityOptions;
   readonly routesFile: string | undefined;
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly port: number; readonly redirectHttp: boolean } | undefined;
   readonly adminToken: string | undefined;
@@ -82,7 +90,7 @@ export const GATEWAY_DEFAULTS = {
   maxHeaderSize: 16_384,
   upstreamConnections: 128,
   connectTimeoutMs: 2_000,
-  route: { balancer: 'round-robin', timeoutMs: 30_000, bodyLimitBytes: 1_048_576, resilience: DEFAULT_POLICIES } satisfies RouteDefaults,
+  route: { balancer: 'round-robin', timeoutMs: 30_000, bodyLimitBytes: 1_048_576, resilience: DEFAULT_POLICIES, auth: 'none', scopes: [], rateLimit: undefined } satisfies RouteDefaults,
 } as const;
 
 function invalid(option: string, given: unknown, allowed: string): GatewayConfigError {
@@ -103,7 +111,25 @@ function routeDefaults(given: Partial<RouteDefaults> = {}): RouteDefaults {
     timeoutMs: integer('defaults.timeoutMs', given.timeoutMs ?? GATEWAY_DEFAULTS.route.timeoutMs, 1, 3_600_000),
     bodyLimitBytes: integer('defaults.bodyLimitBytes', given.bodyLimitBytes ?? GATEWAY_DEFAULTS.route.bodyLimitBytes, 1, 2 ** 40),
     resilience: resilienceDefaults(given.resilience),
+    auth: authModeOf(given.auth),
+    scopes: given.scopes ?? GATEWAY_DEFAULTS.route.scopes,
+    rateLimit: rateLimitOf(given.rateLimit),
   };
+}
+
+function authModeOf(mode: AuthMode | undefined): AuthMode {
+  if (mode === undefined) return GATEWAY_DEFAULTS.route.auth;
+  if (!(AUTH_MODES as readonly string[]).includes(mode)) throw invalid('defaults.auth', mode, AUTH_MODES.join(', '));
+  return mode;
+}
+
+function rateLimitOf(rule: RateLimitRule | undefined): RateLimitRule | undefined {
+  if (rule === undefined) return undefined;
+  try {
+    return parseRateLimitRule(rule, 'defaults.rateLimit');
+  } catch (error) {
+    throw new GatewayConfigError(errorMessage(error), { cause: error });
+  }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -159,6 +185,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     docs: options.docs ?? true,
     nats: servers === undefined ? undefined : { servers, required: options.nats?.required ?? true },
     defaults: routeDefaults(options.defaults),
+    security: resolveEdgeSecurityOptions(options.security ?? {}, { baseDir: options.routesFile === undefined ? process.cwd() : dirname(resolve(options.routesFile)), env: process.env }, invalid),
     drainTimeoutMs: integer('drainTimeoutMs', options.drainTimeoutMs ?? GATEWAY_DEFAULTS.drainTimeoutMs, 0, 3_600_000),
     maxHeaderSize: integer('maxHeaderSize', options.maxHeaderSize ?? GATEWAY_DEFAULTS.maxHeaderSize, 1_024, 1_048_576),
     upstreamConnections: integer('upstreamConnections', options.upstreamConnections ?? GATEWAY_DEFAULTS.upstreamConnections, 1, 65_536),

@@ -14,6 +14,7 @@ import { ProxyServer } from './proxy/proxy.server.js';
 import { RequestHandler } from './proxy/request.handler.js';
 import { WebSocketForwarder } from './proxy/websocket.forwarder.js';
 import { RouteCatalog } from './routing/route-catalog.js';
+import { EdgeSecurity } from './security/edge-security.js';
 import { ConfigSources } from './live-config/config.sources.js';
 import { DynamicConfig } from './live-config/dynamic-config.js';
 import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
@@ -49,6 +50,8 @@ export class Gateway {
   /** The routes document in KV that the admin API edits (every replica watches it). */
   readonly dynamicConfig: DynamicConfig;
   private readonly sources: ConfigSources;
+  /** Auth, rate limits and trusted proxies, shared by every route. */
+  private readonly security: EdgeSecurity;
   private readonly pools: PoolRegistry;
   private readonly inflight = new InflightTracker();
   private readonly server: ProxyServer;
@@ -73,6 +76,7 @@ export class Gateway {
     } });
     this.drained = new DrainedInstances(options.kv, clock, () => undefined);
     this.releases = new ReleaseTable({ kv: options.kv, clock, logger, metrics: this.metrics });
+    this.security = new EdgeSecurity({ ...options.security, clock, logger, metrics: this.metrics });
     this.catalog = new RouteCatalog({
       discovery: options.discovery,
       defaults: options.defaults,
@@ -86,14 +90,18 @@ export class Gateway {
       releases: this.releases,
       upstreamTls: (service) => this.upstreamTls.for(service),
       drained: this.drained,
+      security: this.security,
     });
-    this.live = new LiveConfig({ defaults: options.defaults, clock, logger, onRoutes: (routes) => { this.catalog.setConfiguredRoutes(routes); } });
-    this.dynamicConfig = new DynamicConfig(options.kv, options.defaults);
+    this.live = new LiveConfig({ defaults: options.defaults, clock, logger, security: this.security, onConfig: (config) => { this.catalog.setConfiguredRoutes(config.routes, config.announced); } });
+    this.dynamicConfig = new DynamicConfig(options.kv, options.defaults, (text) => this.live.check(text));
     this.sources = new ConfigSources({ routesFile: options.routesFile, inlineRoutes: options.routes, kv: options.kv, clock, live: this.live, onKvEntries: (entries) => {
       this.releases.update(entries);
       this.drained.update(entries);
     } });
-    const context = { clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining };
+    const context = {
+      clock, logger, inflight: this.inflight, unmatched: this.metrics.recorder('unmatched', ''), draining: () => this.draining,
+      clientIp: (remote: string | undefined, forwardedFor: string | undefined) => this.security.clientIp(remote, forwardedFor),
+    };
     this.openapi = new OpenApiAggregator({ routes: () => this.routes(), instances: (service) => this.catalog.upstream(service)?.instances ?? [], clock });
     const handler = new RequestHandler({ catalog: this.catalog, clock, context, ...(options.docs ? { builtins: docsHandler(this.openapi) } : {}) });
     const tls = options.tls;
@@ -111,7 +119,7 @@ export class Gateway {
     this.server = new ProxyServer({
       ...(tls ? { tls: { port: tls.port, redirectHttp: tls.redirectHttp, context: () => this.tlsContext ?? {} } } : {}),
       handler,
-      websocket: new WebSocketForwarder(this.catalog, logger),
+      websocket: new WebSocketForwarder({ catalog: this.catalog, logger, security: this.security, metrics: this.metrics }),
       inflight: this.inflight,
       clock,
       host: options.host,
@@ -198,7 +206,7 @@ export class Gateway {
     this.tls?.stop();
     this.upstreamTls.stop();
     this.catalog.stop();
-    await this.pools.close();
+    await Promise.all([this.pools.close(), this.security.close()]);
     if (this.nats && !this.nats.isClosed()) await this.nats.close();
   }
 }

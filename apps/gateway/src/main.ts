@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsulDiscovery, ConsulKv, MemoryKv, StaticDiscovery, type DiscoverySource, type KeyValueStore } from '@meshway/discovery';
 import { createLogger } from '@meshway/logging';
 import { detectTransport } from '@meshway/transport';
-import { loadGatewayConfig, tlsOf, upstreamTlsOf, type GatewayConfig } from './config/gateway.config.js';
+import { loadGatewayConfig, securityOf, tlsOf, upstreamTlsOf, type GatewayConfig } from './config/gateway.config.js';
 import { parseStaticUpstreams } from './config/static-upstreams.parser.js';
 import type { GatewayLogger } from './gateway.logger.js';
 import { startGateway } from './start-gateway.js';
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     ...(config.GATEWAY_ROUTES_FILE ? { routesFile: config.GATEWAY_ROUTES_FILE } : {}),
     ...(transport.transport === 'http' ? {} : { nats: { servers: config.NATS_URL, required: config.MESHWAY_TRANSPORT === 'nats' } }),
     defaults: { timeoutMs: config.GATEWAY_DEFAULT_TIMEOUT_MS, bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES },
+    security: securityOf(config),
     drainTimeoutMs: config.GATEWAY_DRAIN_TIMEOUT_MS,
     logger,
   });

@@ -1,7 +1,6 @@
-import { freePort, waitFor } from '@meshway/testing';
+import { freePort, TcpProxy, waitFor } from '@meshway/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TcpProxy } from './fixtures/tcp-proxy.fixture.js';
 import { refusalCode } from './rate-limit.decision.js';
 import { rateLimitHeaders } from './rate-limit.headers.js';
 import type { RateLimitLogger, StoreStateEvent } from './rate-limit.store.js';
@@ -158,7 +157,7 @@ describe('RedisRateLimitStore when Redis goes away mid-run (through a TCP proxy 
     proxy.restore();
     const logger = recordingLogger();
     const events: StoreStateEvent[] = [];
-    const s = store({ url: proxy.url, failMode: 'open', timeoutMs, connectTimeoutMs: 300, logger, onStateChange: (e) => events.push(e) });
+    const s = store({ url: proxy.url('redis'), failMode: 'open', timeoutMs, connectTimeoutMs: 300, logger, onStateChange: (e) => events.push(e) });
     expect(await s.ready()).toBe(true);
     const limiter = new RouteRateLimiter(s, route(), { points: 1_000, durationSec: 60, by: 'ip' });
     expect((await limiter.consume({ ip: '1.2.3.4' })).degraded).toBe(false);
@@ -185,7 +184,7 @@ describe('RedisRateLimitStore when Redis goes away mid-run (through a TCP proxy 
     proxy.restore();
     const logger = recordingLogger();
     // connectTimeoutMs (which also drops a silent connection) well above the calls: only timeoutMs bounds them here.
-    const s = store({ url: proxy.url, failMode: 'closed', timeoutMs, connectTimeoutMs: 2_000, logger });
+    const s = store({ url: proxy.url('redis'), failMode: 'closed', timeoutMs, connectTimeoutMs: 2_000, logger });
     expect(await s.ready()).toBe(true);
     const limiter = new RouteRateLimiter(s, route(), { points: 1_000, durationSec: 60, by: 'ip' });
     expect((await limiter.consume({ ip: '1.2.3.4' })).allowed).toBe(true);

@@ -16,7 +16,7 @@ let server: Server | undefined;
 
 /** A real HTTP server whose every request runs `chain`: the chain's contract seen from a client. */
 async function serve(run: Next): Promise<string> {
-  const context = { clock: systemClock, logger: silentLogger, inflight: new InflightTracker(), unmatched: new GatewayMetrics().recorder('unmatched', ''), draining: () => false };
+  const context = { clock: systemClock, logger: silentLogger, inflight: new InflightTracker(), unmatched: new GatewayMetrics().recorder('unmatched', ''), draining: () => false, clientIp: (remote: string | undefined) => remote };
   server = createServer((req, res) => {
     const ex = new Exchange(req, res, readIncomingHeaders(req.rawHeaders), 'req-1', systemClock.monotonic(), context);
     try {

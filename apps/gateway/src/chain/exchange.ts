@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, TimerHandle } from '@meshway/clock';
 import type { RequestOutcome } from '@meshway/balancing';
 import type { ServiceInstance } from '@meshway/discovery';
+import type { Identity } from '@meshway/auth';
 import type { FailureKind } from '@meshway/transport';
 import { GatewayError, sendError } from '../gateway.errors.js';
 import type { GatewayLogger } from '../gateway.logger.js';
@@ -19,6 +20,8 @@ export interface ExchangeContext {
   readonly unmatched: RouteRecorder;
   /** True while the server drains: responses then close their connection. */
   readonly draining: () => boolean;
+  /** The client's IP from the peer address and `X-Forwarded-For`, believing only trusted proxies. */
+  readonly clientIp: (remoteAddress: string | undefined, forwardedFor: string | undefined) => string | undefined;
 }
 
 /** The upstream exchange in progress (an HTTP dispatch or a NATS request), so the gateway can stop it. */
@@ -66,6 +69,8 @@ export class Exchange {
   search = '';
   /** Monotonic ms by which the upstream must have started answering (deadline step). */
   deadline = 0;
+  /** The authenticated caller (auth step); undefined for anonymous requests. */
+  identity: Identity | undefined;
   /** The authenticated consumer's id (auth step); undefined for anonymous requests. */
   consumer: string | undefined;
   /** The semver range of the instances this request may reach (version step); undefined: any. */
@@ -91,6 +96,7 @@ export class Exchange {
   upstream: UpstreamAttempt | undefined;
   private outcome: ((outcome: RequestOutcome) => void) | undefined;
   private timer: TimerHandle;
+  private ip: string | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -108,6 +114,14 @@ export class Exchange {
   /** The scheme the client used to reach the gateway (its HTTPS or HTTP listener), sent upstream as X-Forwarded-Proto. */
   get protocol(): 'http' | 'https' {
     return (this.req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  }
+
+  /**
+   * The client's IP: the peer's address, or — when the peer is a trusted proxy — the address `X-Forwarded-For` names
+   * (rate limits `by: ip`, consistent hashing on `ip`, release stickiness). Worked out once, on first use.
+   */
+  get clientIp(): string {
+    return (this.ip ??= this.context.clientIp(this.req.socket.remoteAddress, this.headers.forwardedFor) ?? '');
   }
 
   /** True once the client has its answer (or left): later steps and attempts must not touch the response. */

@@ -1,14 +1,17 @@
 import { NatsForwarder } from '../forward/nats.forwarder.js';
 import { HttpForwarder } from '../forward/http.forwarder.js';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { GatewayError } from '../gateway.errors.js';
 import { compileChain, type CompiledChain } from './chain.compiler.js';
 import type { RouteContext, StepFactory } from './step.js';
+import { authStep } from './steps/auth.step.js';
 import { bodyLimitStep } from './steps/body-limit.step.js';
 import { bulkheadStep } from './steps/bulkhead.step.js';
 import { corsStep } from './steps/cors.step.js';
 import { deadlineStep } from './steps/deadline.step.js';
 import { metricsStep } from './steps/metrics.step.js';
 import { instancePickStep } from './steps/pick.step.js';
+import { rateLimitStep } from './steps/rate-limit.step.js';
 import { retryStep } from './steps/retry.step.js';
 import { versionStep } from './steps/version.step.js';
 
@@ -18,7 +21,9 @@ import { versionStep } from './steps/version.step.js';
  */
 export const ROUTE_STEPS: readonly StepFactory[] = [
   metricsStep, // the request counts under its route from here on
-  corsStep, // CORS headers for allowed origins, on every answer that follows
+  corsStep, // CORS headers for allowed origins, on every answer that follows (a browser can read a 401 too)
+  authStep, // who is calling (JWT, API key) and with which scopes → 401/403; identity headers for the upstream
+  rateLimitStep, // the caller's (or IP's, or route's) budget → 429 with RateLimit-* and Retry-After
   deadlineStep, // route timeout, or the caller's x-request-timeout when shorter
   bodyLimitStep, // declared Content-Length over the route's limit → 413
   versionStep, // which instances: the caller's version, the route's version, or the release's side
@@ -40,4 +45,14 @@ export function buildRouteChain(route: RouteContext, deps: TerminalDeps, factori
   });
   const terminal = route.spec.transport === 'nats' ? { name: 'nats', run: new NatsForwarder(route, deps.nats).run } : { name: 'http', run: new HttpForwarder(route).run };
   return compileChain(steps, terminal);
+}
+
+/** The chain of a route that must not be served (its auth could not be bound): every request answers 500. */
+export function closedChain(): CompiledChain {
+  return compileChain([], {
+    name: 'closed',
+    run: (ex) => {
+      ex.fail(new GatewayError('MESHWAY_INTERNAL_ERROR', 'This route is misconfigured; the gateway refuses to serve it.'));
+    },
+  });
 }

@@ -6,6 +6,7 @@ import type { RouteRecorder } from '../metrics/gateway.metrics.js';
 import type { ReleaseTable } from '../releases/release.table.js';
 import type { CorsPolicy } from '../routing/cors.policy.js';
 import type { RouteSpec } from '../routing/route.definition.js';
+import type { RouteAdmission } from '../security/route-admission.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { Exchange } from './exchange.js';
 
@@ -32,6 +33,8 @@ export interface RouteContext {
   readonly policies: ResiliencePolicies;
   /** Budget, breakers, outlier detection and bulkhead of the route's upstream, shared by routes with the same policies. */
   readonly guards: UpstreamGuards;
+  /** What the route asks of a request before it goes upstream (auth, rate limit); undefined: nothing. */
+  readonly admission: RouteAdmission | undefined;
   /** The route's compiled CORS rules, when it has any. */
   readonly cors: CorsPolicy | undefined;
   /** Live releases by service (canary splits), read per request by the version step. */

@@ -33,6 +33,14 @@ export const gatewaySchema = platformSchema
     GATEWAY_DISCOVERY: fields.oneOf(['consul', 'static'], 'consul'),
     /** For static discovery: `service=host:port host:port;other=host:port`. */
     GATEWAY_STATIC_UPSTREAMS: fields.optionalText(),
+    /** Proxies in front of the gateway whose X-Forwarded-For is believed: comma list of addresses, CIDRs, loopback/linklocal/uniquelocal. */
+    GATEWAY_TRUSTED_PROXIES: fields.optionalText(),
+    /** Where rate limits are counted: `memory` (this gateway), `redis` (replicas share counts at REDIS_URL), `auto` (redis when REDIS_URL is set). */
+    GATEWAY_RATE_LIMIT_STORE: fields.oneOf(['auto', 'memory', 'redis'], 'auto'),
+    /** While Redis cannot be asked: `open` lets requests through, `closed` answers 503 MESHWAY_RATE_LIMIT_UNAVAILABLE. */
+    GATEWAY_RATE_LIMIT_FAIL_MODE: fields.oneOf(['open', 'closed'], 'open'),
+    /** Redis for shared rate limits, e.g. redis://127.0.0.1:6379. */
+    REDIS_URL: fields.url(undefined, ['redis', 'rediss']).optional(),
   });
 
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
@@ -57,4 +65,11 @@ export function upstreamTlsOf(config: GatewayConfig): { caFile?: string; certFil
   const { GATEWAY_UPSTREAM_CA_FILE: caFile, GATEWAY_UPSTREAM_CERT_FILE: certFile, GATEWAY_UPSTREAM_KEY_FILE: keyFile } = config;
   if (!caFile && !certFile && !keyFile) return undefined;
   return { ...(caFile ? { caFile } : {}), ...(certFile ? { certFile } : {}), ...(keyFile ? { keyFile } : {}) };
+}
+
+/** How the gateway counts rate limits and which proxies it believes, from the environment. */
+export function securityOf(config: GatewayConfig): { trustedProxies: string[]; rateLimit: { store: 'memory' | 'redis'; failMode: 'open' | 'closed'; redisUrl?: string } } {
+  const trustedProxies = (config.GATEWAY_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const store = config.GATEWAY_RATE_LIMIT_STORE === 'auto' ? (config.REDIS_URL === undefined ? 'memory' : 'redis') : config.GATEWAY_RATE_LIMIT_STORE;
+  return { trustedProxies, rateLimit: { store, failMode: config.GATEWAY_RATE_LIMIT_FAIL_MODE, ...(config.REDIS_URL === undefined ? {} : { redisUrl: config.REDIS_URL }) } };
 }

@@ -8,6 +8,7 @@ import { GatewayError } from '../gateway.errors.js';
 import { headerValue, stripResponseHopByHop } from '../proxy/incoming-headers.js';
 import { readBody } from '../proxy/request-body.js';
 import { requestEnvelope } from './request-envelope.js';
+import { forwardedIdentity } from '../security/route-admission.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -119,6 +120,11 @@ export class NatsForwarder {
     headers.set(MESH_HEADERS.timeout, timeoutHeaderValue(left));
     const traceparent = headerValue(ex.headers.forward, MESH_HEADERS.traceparent);
     if (traceparent !== undefined) headers.set(MESH_HEADERS.traceparent, traceparent);
+    // Who is calling, for Nest guards that read NATS headers (`TrustedIdentityGuard`); the envelope's headers carry it too.
+    if (ex.identity !== undefined) {
+      const identity = forwardedIdentity(ex.identity);
+      for (let i = 0; i < identity.length; i += 2) headers.set(identity[i] as string, identity[i + 1] as string);
+    }
     const msg = await nc.request(this.subject, payload, { timeout: Math.max(1, left) + NATS_GRACE_MS, headers });
     if (attempt.abandoned || ex.done) return;
     sendReply(ex, readNestReply(decodeNestReply(msg.data), this.route.spec.service));

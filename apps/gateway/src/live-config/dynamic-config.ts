@@ -4,11 +4,14 @@ import { GatewayConfigError, GatewayError } from '../gateway.errors.js';
 import type { RouteDefaults } from '../routing/route.definition.js';
 import { parseRoutesDocument } from '../routing/routes-file.loader.js';
 import { diffRoutes, identityOf, type ConfigDiff, type RouteEntry } from './config.diff.js';
+import type { ConfigText } from './config.source.js';
 import { KV_ROUTES_KEY } from './kv.source.js';
 
 /** The routes document kept in KV, as written (so an export round-trips exactly). */
 export interface RoutesDocument {
+  readonly auth?: Readonly<Record<string, unknown>>;
   readonly defaults?: Readonly<Record<string, unknown>>;
+  readonly services?: Readonly<Record<string, unknown>>;
   readonly routes: readonly RouteEntry[];
 }
 
@@ -28,6 +31,8 @@ export class DynamicConfig {
   constructor(
     private readonly kv: KeyValueStore,
     private readonly defaults: RouteDefaults,
+    /** Checks a document with the other sources in force (auth it names, routes it protects); undefined when good. */
+    private readonly check: (text: ConfigText) => Error | undefined = () => undefined,
   ) {}
 
   /** The document in KV now and its modify index (0: none yet). */
@@ -87,6 +92,8 @@ export class DynamicConfig {
   private validate(document: unknown, origin: string): RoutesDocument {
     parseRoutesDocument(document, this.defaults, origin);
     if (!isDocument(document)) throw new GatewayConfigError(`Invalid ${origin}: routes: expected array`);
+    const problem = this.check({ source: 'kv', origin: KV_ROUTES_KEY, version: 'candidate', text: JSON.stringify(document), format: 'json' });
+    if (problem !== undefined) throw problem instanceof GatewayConfigError ? problem : new GatewayConfigError(problem.message, { cause: problem });
     return document;
   }
 }

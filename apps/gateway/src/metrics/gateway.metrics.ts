@@ -42,6 +42,21 @@ export class RouteRecorder {
     this.metrics.resilience.bulkheadRejections.inc(this.labels);
   }
 
+  /** Auth refused the request (401/403); `reason` is `@meshway/auth`'s stable reason (`expired`, `insufficient_scope`…). */
+  authRefused(reason: string): void {
+    this.metrics.edge.authRefusals.inc({ ...this.labels, reason });
+  }
+
+  /** The route's rate limit refused the request (429, or 503 when failing closed). */
+  rateLimited(): void {
+    this.metrics.edge.rateLimited.inc(this.labels);
+  }
+
+  /** The rate limit was decided without its store (Redis unreachable): let through (open) or refused (closed). */
+  rateLimitDegraded(): void {
+    this.metrics.edge.rateLimitDegraded.inc(this.labels);
+  }
+
   private get labels(): { route: string; service: string } {
     return (this.cachedLabels ??= { route: this.route, service: this.service });
   }
@@ -68,6 +83,14 @@ export class GatewayMetrics {
   private readonly releaseWeight: Gauge<'service'>;
   private readonly rollbacks: Counter<'service'>;
   private readonly recorders = new Map<string, RouteRecorder>();
+  /** What edge security did: auth refusals and rate limiting, per route; the rate-limit store's health. */
+  readonly edge: {
+    readonly authRefusals: Counter<'route' | 'service' | 'reason'>;
+    readonly rateLimited: Counter<'route' | 'service'>;
+    readonly rateLimitDegraded: Counter<'route' | 'service'>;
+    readonly storeUp: Gauge;
+    readonly storeOutages: Counter;
+  };
   /** What resilience did, per route and per instance. */
   readonly resilience: {
     readonly retries: Counter<'route' | 'service'>;
@@ -109,6 +132,13 @@ export class GatewayMetrics {
       ejections: counter('meshway_gateway_ejections_total', 'Instances ejected by outlier detection.', ['service', 'instance']),
       breakerState: new Gauge({ name: 'meshway_gateway_breaker_state', help: 'Circuit breaker per instance: 0 closed, 1 half-open, 2 open.', labelNames: ['service', 'instance'], registers }),
       breakerTransitions: counter('meshway_gateway_breaker_transitions_total', 'Circuit breaker state changes per instance.', ['service', 'instance', 'to']),
+    };
+    this.edge = {
+      authRefusals: counter('meshway_gateway_auth_refusals_total', 'Requests refused by authentication (401) or authorization (403), by route and reason.', ['route', 'service', 'reason']),
+      rateLimited: counter('meshway_gateway_rate_limited_total', 'Requests refused by the route\'s rate limit (429, or 503 when the store is down and failing closed).', ['route', 'service']),
+      rateLimitDegraded: counter('meshway_gateway_rate_limit_degraded_total', 'Rate-limit decisions made without the store (Redis unreachable or too slow), by the configured fail mode.', ['route', 'service']),
+      storeUp: new Gauge({ name: 'meshway_gateway_rate_limit_store_up', help: 'Whether the rate-limit store answers: 1 up, 0 down (always 1 for the memory store).', registers }),
+      storeOutages: new Counter({ name: 'meshway_gateway_rate_limit_store_outages_total', help: 'Times the rate-limit store (Redis) went down.', registers }),
     };
     this.releaseWeight = new Gauge({
       name: 'meshway_gateway_release_canary_weight',
@@ -167,6 +197,12 @@ export class GatewayMetrics {
         }
       },
     };
+  }
+
+  /** The rate-limit store went down (false) or is up (true). */
+  rateLimitStoreState(up: boolean): void {
+    this.edge.storeUp.set(up ? 1 : 0);
+    if (!up) this.edge.storeOutages.inc();
   }
 
   /** The canary weight of a service's release; undefined when the release is gone. */

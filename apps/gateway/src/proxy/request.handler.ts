@@ -5,17 +5,8 @@ import { Exchange, type ExchangeContext } from '../chain/exchange.js';
 import { GATEWAY_RESPONSE_HEADERS, GatewayError } from '../gateway.errors.js';
 import type { RouteCatalog } from '../routing/route-catalog.js';
 import { parseRequestTarget } from '../routing/request-target.js';
-import { stripPrefix } from '../routing/strip-prefix.js';
+import { isServiceInternal, stripPrefix } from '../routing/strip-prefix.js';
 import { acceptableRequestId, hostnameOf, readIncomingHeaders } from './incoming-headers.js';
-
-/**
- * Services keep `/_meshway/…` for the mesh itself (a NATS service in HTTP mode serves its patterns at `/_meshway/rpc`):
- * no route forwards there, however broad (`* /api/*`) or however the segment is spelled (`%5Fmeshway`).
- */
-function isServiceInternal(path: string): boolean {
-  const first = path.slice(1, path.indexOf('/', 1) === -1 ? undefined : path.indexOf('/', 1));
-  return first === '_meshway' || (first.includes('%') && first.toLowerCase().replace(/%5f/g, '_') === '_meshway');
-}
 
 /** A CORS preflight, answered by the gateway itself: 204 with the route's CORS headers, or 403 without them. */
 function answerPreflight(ex: Exchange, headers: Record<string, string> | undefined): void {

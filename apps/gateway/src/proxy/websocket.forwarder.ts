@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GatewayError, writeSocketError } from '../gateway.errors.js';
+import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
 import type { RouteCatalog } from '../routing/route-catalog.js';
 import { parseRequestTarget } from '../routing/request-target.js';
-import { stripPrefix } from '../routing/strip-prefix.js';
+import type { Route } from '../routing/route-table.js';
+import { isServiceInternal, stripPrefix } from '../routing/strip-prefix.js';
+import type { EdgeSecurity } from '../security/edge-security.js';
+import { credentialsOf, dropHeader, forwardedIdentity, rateLimitedError, refusalError } from '../security/route-admission.js';
 import { acceptableRequestId, hostnameOf, readIncomingHeaders } from './incoming-headers.js';
 import { upstreamFailure } from '../forward/upstream-failure.js';
 
@@ -17,6 +21,14 @@ function responseHead(headers: Record<string, string | string[] | undefined>, re
   return `${head}x-request-id: ${requestId}\r\n\r\n`;
 }
 
+export interface WebSocketForwarderDeps {
+  readonly catalog: RouteCatalog;
+  readonly logger: { warn(fields: object, message: string): void };
+  /** Admits upgrades as the chain admits requests (auth, rate limit), with the same client IP rules. */
+  readonly security: EdgeSecurity;
+  readonly metrics: GatewayMetrics;
+}
+
 /**
  * Passes `Upgrade` requests (WebSocket) through to an HTTP instance of the matched route and then
  * splices the two sockets. Upgraded sockets are tracked so shutdown can close them.
@@ -24,10 +36,7 @@ function responseHead(headers: Record<string, string | string[] | undefined>, re
 export class WebSocketForwarder {
   readonly sockets = new Set<Duplex>();
 
-  constructor(
-    private readonly catalog: RouteCatalog,
-    private readonly logger: { warn(fields: object, message: string): void },
-  ) {}
+  constructor(private readonly deps: WebSocketForwarderDeps) {}
 
   readonly handle = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const headers = readIncomingHeaders(req.rawHeaders);
@@ -41,13 +50,19 @@ export class WebSocketForwarder {
 
   private async forward(req: IncomingMessage, client: Duplex, head: Buffer, requestId: string, headers: ReturnType<typeof readIncomingHeaders>): Promise<void> {
     const target = parseRequestTarget(req.url);
-    const { route } = this.catalog.table.match(req.method ?? 'GET', hostnameOf(headers.host), target.path);
+    const { route } = this.deps.catalog.table.match(req.method ?? 'GET', hostnameOf(headers.host), target.path);
     if (route.spec.transport !== 'http') throw new GatewayError('MESHWAY_BAD_REQUEST', `Route ${route.key} is a NATS route; it cannot be upgraded.`);
+    const path = stripPrefix(target.path, route.spec.stripPrefix);
+    if (isServiceInternal(path)) throw new GatewayError('MESHWAY_NO_ROUTE', `No route for ${req.method ?? 'GET'} ${target.path}.`);
+    await this.admit(route, req, headers);
     const instance = route.balancer.pick(route.upstream.httpInstances);
     const upstream = instance && route.upstream.target(instance);
     if (!instance || !upstream) throw new GatewayError('MESHWAY_NO_INSTANCE', `No healthy instance of ${route.spec.service}.`);
-    const path = stripPrefix(target.path, route.spec.stripPrefix);
-    headers.forward.push('host', upstream.authority, 'x-request-id', requestId, 'x-forwarded-proto', (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http', 'x-forwarded-for', req.socket.remoteAddress ?? '');
+    const via = req.socket.remoteAddress ?? '';
+    headers.forward.push(
+      'host', upstream.authority, 'x-request-id', requestId, 'x-forwarded-proto', (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
+      'x-forwarded-for', headers.forwardedFor === undefined ? via : `${headers.forwardedFor}, ${via}`,
+    );
     const { headers: answer, socket } = await upstream.pool.upgrade({
       path: path + target.search,
       method: 'GET',
@@ -63,6 +78,32 @@ export class WebSocketForwarder {
     this.splice(client, socket, route.key);
   }
 
+  /** An upgrade passes the route's auth and rate limit as any request does (the same answers: 401/403, 429). */
+  private async admit(route: Route, req: IncomingMessage, headers: ReturnType<typeof readIncomingHeaders>): Promise<void> {
+    const admission = route.admission;
+    if (admission === undefined) return;
+    const recorder = this.deps.metrics.recorder(route.key, route.spec.service);
+    let consumer: string | undefined;
+    if (admission.authenticate !== undefined) {
+      const result = await admission.authenticate(credentialsOf(req.rawHeaders, admission.apiKeyHeader));
+      if (!result.ok) {
+        recorder.authRefused(result.reason);
+        throw refusalError(result);
+      }
+      if (result.identity !== undefined) {
+        consumer = result.identity.consumer;
+        if (admission.apiKeyHeader !== undefined) dropHeader(headers.forward, admission.apiKeyHeader);
+        headers.forward.push(...forwardedIdentity(result.identity));
+      }
+    }
+    if (admission.limiter === undefined) return;
+    const decision = await admission.limiter.consume({ consumer, ip: this.deps.security.clientIp(req.socket.remoteAddress, headers.forwardedFor) });
+    if (decision.degraded) recorder.rateLimitDegraded();
+    if (decision.allowed) return;
+    recorder.rateLimited();
+    throw rateLimitedError(decision, route.key);
+  }
+
   private splice(client: Duplex, upstream: Duplex, route: string): void {
     this.sockets.add(client);
     const close = (): void => {
@@ -71,7 +112,7 @@ export class WebSocketForwarder {
       upstream.destroy();
     };
     upstream.on('error', (error: Error) => {
-      this.logger.warn({ route, err: error.message }, 'gateway: websocket upstream failed');
+      this.deps.logger.warn({ route, err: error.message }, 'gateway: websocket upstream failed');
       close();
     });
     client.on('close', close);

@@ -70,8 +70,8 @@ export class ReleaseState {
 
   private stickyKey(ex: Exchange): string {
     const sticky = this.release.sticky;
-    if (sticky === 'consumer') return ex.consumer ?? ex.req.socket.remoteAddress ?? '';
+    if (sticky === 'consumer') return ex.consumer ?? ex.clientIp;
     const hashOn = parseHashOn(sticky);
-    return hashOn ? hashKeyOf(ex, hashOn) : (ex.req.socket.remoteAddress ?? '');
+    return hashOn ? hashKeyOf(ex, hashOn) : ex.clientIp;
   }
 }

@@ -40,5 +40,5 @@ export function hashKeyOf(ex: Exchange, hashOn: HashOn): string {
   if (hashOn.from === 'header') key = headerValue(ex.headers.forward, hashOn.name);
   else if (hashOn.from === 'cookie') key = cookieOf(headerValue(ex.headers.forward, 'cookie'), hashOn.name);
   else if (hashOn.from === 'param') key = ex.params[hashOn.name];
-  return key ?? ex.req.socket.remoteAddress ?? '';
+  return key ?? ex.clientIp;
 }

@@ -3,15 +3,19 @@ import type { Clock, Random } from '@meshway/clock';
 import type { DiscoverySnapshot, DiscoverySource, Unsubscribe } from '@meshway/discovery';
 import { resolvePolicies } from '@meshway/resilience';
 import type { PoolRegistry, UpstreamTls } from '@meshway/transport';
-import { buildRouteChain, type TerminalDeps } from '../chain/route-steps.js';
+import type { Authenticator } from '@meshway/auth';
+import { errorMessage } from '@meshway/errors';
+import { buildRouteChain, closedChain, type TerminalDeps } from '../chain/route-steps.js';
 import type { GatewayLogger } from '../gateway.logger.js';
 import type { GatewayMetrics } from '../metrics/gateway.metrics.js';
 import type { ReleaseTable } from '../releases/release.table.js';
+import type { EdgeSecurity } from '../security/edge-security.js';
+import type { RouteAdmission } from '../security/route-admission.js';
 import type { DrainedInstances } from '../upstream/drained.instances.js';
 import { Upstream } from '../upstream/upstream.js';
 import { announcedRoutes } from './announced-routes.js';
 import { CorsPolicy } from './cors.policy.js';
-import { routeKey, type RouteDefaults, type RouteSpec } from './route.definition.js';
+import { applySettings, routeKey, type RouteDefaults, type RouteSettings, type RouteSpec } from './route.definition.js';
 import { RouteTable, type Route } from './route-table.js';
 
 export interface RouteCatalogDeps {
@@ -29,7 +33,12 @@ export interface RouteCatalogDeps {
   /** The TLS identity to reach a service with (mTLS), if any. */
   readonly upstreamTls: (service: string) => UpstreamTls | undefined;
   readonly drained: DrainedInstances;
+  /** Auth, rate limits and trusted proxies: what each route asks of a request before it goes upstream. */
+  readonly security: EdgeSecurity;
 }
+
+/** Settings for the routes a service announces (its `services.<name>` block over the configuration's `defaults`). */
+export type AnnouncedSettings = (service: string) => RouteSettings | undefined;
 
 /**
  * The live routing table: file routes merged with the routes services announce in registry meta.
@@ -41,7 +50,8 @@ export class RouteCatalog {
   private readonly upstreams = new Map<string, Upstream>();
   private readonly watches = new Map<string, Unsubscribe>();
   private readonly announced = new Map<string, { readonly text: string; readonly specs: readonly RouteSpec[] }>();
-  private routesById = new Map<string, Route>();
+  private routesById = new Map<string, { readonly route: Route; readonly authenticator: Authenticator }>();
+  private announcedSettings: AnnouncedSettings = () => undefined;
   private stopServices: Unsubscribe | undefined;
   /** Routes from configuration (KV, file, inline), in precedence order. */
   private configured: readonly RouteSpec[] = [];
@@ -81,8 +91,9 @@ export class RouteCatalog {
    * configuration named are let go, and the table is rebuilt and swapped in one assignment — requests in flight keep
    * the route they matched, new requests see the new table.
    */
-  setConfiguredRoutes(routes: readonly RouteSpec[]): void {
+  setConfiguredRoutes(routes: readonly RouteSpec[], announced: AnnouncedSettings = this.announcedSettings): void {
     this.configured = routes;
+    this.announcedSettings = announced;
     this.configuredServices = new Set(routes.map((spec) => spec.service));
     if (!this.started) return;
     this.onServices(this.registryServices);
@@ -147,9 +158,13 @@ export class RouteCatalog {
 
   private rebuild(): void {
     const services = [...this.announced.keys()].sort();
-    const specs = [...this.configured, ...services.flatMap((service) => this.announced.get(service)?.specs ?? [])];
+    const announced = services.flatMap((service) => {
+      const settings = this.announcedSettings(service);
+      return (this.announced.get(service)?.specs ?? []).map((spec) => (settings === undefined ? spec : { ...spec, ...applySettings(spec, settings) }));
+    });
+    const specs = [...this.configured, ...announced];
     const routes: Route[] = [];
-    const byId = new Map<string, Route>();
+    const byId = new Map<string, { readonly route: Route; readonly authenticator: Authenticator }>();
     const keys = new Map<string, RouteSpec>();
     for (const spec of specs) {
       const key = routeKey(spec);
@@ -160,7 +175,7 @@ export class RouteCatalog {
       }
       keys.set(key, spec);
       const route = this.routeFor(key, spec);
-      byId.set(JSON.stringify(spec), route);
+      byId.set(JSON.stringify(spec), { route, authenticator: this.deps.security.current });
       routes.push(route);
     }
     this.routesById = byId;
@@ -169,17 +184,26 @@ export class RouteCatalog {
     });
   }
 
-  /** Reuses an unchanged route so its balancer keeps its state across rebuilds. */
+  /** Reuses an unchanged route (same spec, upstream and authenticator) so its balancer keeps its state across rebuilds. */
   private routeFor(key: string, spec: RouteSpec): Route {
     const upstream = this.upstreams.get(spec.service) ?? this.newUpstream(spec.service);
     const previous = this.routesById.get(JSON.stringify(spec));
-    if (previous?.upstream === upstream) return previous;
+    if (previous?.route.upstream === upstream && previous.authenticator === this.deps.security.current) return previous.route;
     const balancer = this.deps.createBalancer(spec.balancer);
     const { clock, random, logger, metrics, terminals, releases } = this.deps;
     const policies = resolvePolicies(spec.resilience);
-    const context = { key, spec, upstream, balancer, recorder: metrics.recorder(key, spec.service), releases, policies, guards: upstream.guardsFor(policies), clock, random, logger };
+    const recorder = metrics.recorder(key, spec.service);
+    const context = { key, spec, upstream, balancer, recorder, releases, policies, guards: upstream.guardsFor(policies), clock, random, logger };
     const cors = spec.cors && new CorsPolicy(spec.cors, spec.methods);
-    return { key, spec, upstream, balancer, chain: buildRouteChain({ ...context, cors }, terminals), cors };
+    let admission: RouteAdmission | undefined;
+    try {
+      admission = this.deps.security.admission(spec, key);
+    } catch (error) {
+      // Configuration is checked before it is applied, so this is a gap in those checks: never serve the route open.
+      logger.error({ route: key, err: errorMessage(error) }, 'gateway: the route\'s auth cannot be bound; it answers 500 until the configuration is fixed');
+      return { key, spec, upstream, balancer, chain: closedChain(), cors, admission: undefined };
+    }
+    return { key, spec, upstream, balancer, chain: buildRouteChain({ ...context, cors, admission }, terminals), cors, admission };
   }
 
   private newUpstream(service: string): Upstream {

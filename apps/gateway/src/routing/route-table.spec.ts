@@ -7,7 +7,7 @@ import { RouteTable, type Route } from './route-table.js';
 function route(path: string, service: string, methods: HttpMethod[] = []): Route {
   const spec: RouteSpec = {
     source: 'announced', name: undefined, path, methods, host: undefined, service, transport: 'http', subject: undefined, stripPrefix: undefined,
-    hashOn: undefined, version: undefined, versionHeader: undefined, cors: undefined, balancer: 'round-robin', timeoutMs: 1_000, bodyLimitBytes: 1_024, resilience: {},
+    hashOn: undefined, version: undefined, versionHeader: undefined, cors: undefined, balancer: 'round-robin', timeoutMs: 1_000, bodyLimitBytes: 1_024, resilience: {}, auth: 'none', scopes: [], rateLimit: undefined,
   };
   return { key: routeKey(spec), spec } as Route;
 }

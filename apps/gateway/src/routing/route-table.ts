@@ -4,6 +4,7 @@ import { HTTP_METHODS, type HttpMethod } from '@meshway/discovery';
 import { GatewayError } from '../gateway.errors.js';
 import type { CompiledChain } from '../chain/chain.compiler.js';
 import type { CorsPolicy } from './cors.policy.js';
+import type { RouteAdmission } from '../security/route-admission.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { RouteSpec } from './route.definition.js';
 
@@ -18,6 +19,8 @@ export interface Route {
   readonly chain: CompiledChain;
   /** The route's CORS rules (preflights are answered from them, before the chain); undefined: none. */
   readonly cors: CorsPolicy | undefined;
+  /** What the route asks before forwarding (auth, rate limit); WebSocket upgrades are admitted by it too. */
+  readonly admission: RouteAdmission | undefined;
 }
 
 export interface RouteMatch {

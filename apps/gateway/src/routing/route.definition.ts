@@ -1,5 +1,7 @@
+import type { AuthMode } from '@meshway/auth';
 import type { BalancerName } from '@meshway/balancing';
 import type { HttpMethod, Transport } from '@meshway/discovery';
+import type { RateLimitRule } from '@meshway/rate-limit';
 import type { ResilienceConfig } from '@meshway/resilience';
 import type { ConfigSourceName } from '../live-config/config.source.js';
 import type { CorsSettings } from './cors.policy.js';
@@ -17,7 +19,16 @@ export interface RouteDefaults {
   readonly bodyLimitBytes: number;
   /** Retries, budget, breaker, bulkhead and outlier ejection (see `@meshway/resilience`); a route's fields replace these per policy. */
   readonly resilience: ResilienceConfig;
+  /** Who may call: `none` (anyone), `jwt`, `apiKey` or `any` (either), checked against the configuration's `auth` block. */
+  readonly auth: AuthMode;
+  /** Scopes a caller must all hold (needs an `auth` other than `none`). */
+  readonly scopes: readonly string[];
+  /** At most `points` requests per `durationSec`, counted by consumer, client IP or for the whole route; undefined: no limit. */
+  readonly rateLimit: RateLimitRule | undefined;
 }
+
+/** What a configuration may set for a route, a block of defaults, or the routes one service announces. */
+export type RouteSettings = Partial<RouteDefaults>;
 
 /** One route, fully specified: how a request is matched and where it goes. */
 export interface RouteSpec extends RouteDefaults {
@@ -45,6 +56,21 @@ export interface RouteSpec extends RouteDefaults {
   readonly cors: CorsSettings | undefined;
   /** Request header whose value (a version or range, e.g. `accept-version: 2`) picks the instances instead. */
   readonly versionHeader: string | undefined;
+}
+
+/** `base` with what `settings` sets laid over it; resilience piece by piece (a route's `retries` keeps the defaults' `breaker`). */
+export function applySettings(base: RouteDefaults, settings: RouteSettings | undefined): RouteDefaults {
+  if (settings === undefined) return base;
+  const resilience = settings.resilience === undefined ? base.resilience : { ...base.resilience, ...settings.resilience };
+  return {
+    balancer: settings.balancer ?? base.balancer,
+    timeoutMs: settings.timeoutMs ?? base.timeoutMs,
+    bodyLimitBytes: settings.bodyLimitBytes ?? base.bodyLimitBytes,
+    resilience,
+    auth: settings.auth ?? base.auth,
+    scopes: settings.scopes ?? base.scopes,
+    rateLimit: settings.rateLimit ?? base.rateLimit,
+  };
 }
 
 /** Identity of a route for conflicts and metrics: `GET,POST host/path` or `* /path`. */

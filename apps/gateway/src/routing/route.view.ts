@@ -20,6 +20,10 @@ export interface RouteView {
   readonly chain: readonly string[];
   readonly timeoutMs: number;
   readonly bodyLimitBytes: number;
+  /** Who may call (`none`, `jwt`, `apiKey`, `any`) and the scopes required. */
+  readonly auth: string;
+  readonly scopes: readonly string[];
+  readonly rateLimit: { readonly points: number; readonly durationSec: number; readonly by: string } | null;
   readonly instances: readonly { readonly id: string; readonly address: string; readonly port: number; readonly weight: number; readonly version: string | null }[];
 }
 
@@ -40,6 +44,9 @@ export function describeRoutes(routes: readonly Route[]): RouteView[] {
     chain: chain.steps,
     timeoutMs: spec.timeoutMs,
     bodyLimitBytes: spec.bodyLimitBytes,
+    auth: spec.auth,
+    scopes: spec.scopes,
+    rateLimit: spec.rateLimit ?? null,
     instances: upstream.instances.map((i) => ({ id: i.id, address: i.address, port: i.port, weight: i.weight, version: i.version ?? null })),
   }));
 }

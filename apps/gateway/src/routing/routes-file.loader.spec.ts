@@ -6,7 +6,7 @@ import { StaticDiscovery } from '@meshway/discovery';
 import { startGateway } from '../start-gateway.js';
 import { loadRoutesFile, parseRoutesDocument } from './routes-file.loader.js';
 
-const defaults = { balancer: 'round-robin', timeoutMs: 30_000, bodyLimitBytes: 1_048_576, resilience: {} } as const;
+const defaults = { balancer: 'round-robin', timeoutMs: 30_000, bodyLimitBytes: 1_048_576, resilience: {}, auth: 'none', scopes: [], rateLimit: undefined } as const;
 
 describe('routes file', () => {
   let dir: string;

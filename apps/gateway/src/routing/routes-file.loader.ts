@@ -3,14 +3,15 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { validRange } from 'semver';
 import { z } from 'zod';
+import { authConfigSchema, authModeSchema, scopesSchema, type AuthConfig } from '@meshway/auth';
+import { rateLimitSchema } from '@meshway/rate-limit';
 import { ResilienceError, resolvePolicies, type ResilienceConfig } from '@meshway/resilience';
 import { BALANCER_NAMES } from '@meshway/balancing';
 import { encodeRoutes, HTTP_METHODS } from '@meshway/discovery';
 import { GatewayConfigError } from '../gateway.errors.js';
 import { parseWith, show } from '../live-config/zod-issues.js';
 import { HASH_ON_FORMAT, parseHashOn } from './hash-key.js';
-import type { RouteDefaults, RouteSpec } from './route.definition.js';
-
+import { applySettings, type RouteDefaults, type RouteSettings, type RouteSpec } from './route.definition.js';
 
 const positiveInt = z.custom<number>((v) => Number.isInteger(v) && (v as number) > 0, {
   error: (issue) => `expected a positive integer, got ${show(issue.input)}`,
@@ -39,10 +40,33 @@ function checkResilience(block: Partial<Record<(typeof RESILIENCE_FIELDS)[number
   }
 }
 
-const defaultsSchema = z
-  .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional(), ...resilienceFields })
+/** Who may call a route and how often: the edge-security fields of a route, a defaults block or a service's settings. */
+const securityFields = { auth: authModeSchema.optional(), scopes: scopesSchema.optional(), rateLimit: rateLimitSchema.optional() };
+
+/** Everything a route may leave to defaults: what a `defaults` block and a `services.<name>` block set. */
+const settingsSchema = z
+  .object({ balancer: z.enum(BALANCER_NAMES).optional(), timeoutMs: positiveInt.optional(), bodyLimitBytes: positiveInt.optional(), ...resilienceFields, ...securityFields })
   .strict()
   .superRefine(checkResilience);
+
+type SettingsBlock = z.infer<typeof settingsSchema>;
+
+/** The settings a block wrote (fields left out stay out, so they fall through to the next layer). */
+function settingsOf(block: SettingsBlock | undefined): RouteSettings | undefined {
+  if (block === undefined) return undefined;
+  const resilience = resilienceOf(block);
+  return {
+    ...(block.balancer === undefined ? {} : { balancer: block.balancer }),
+    ...(block.timeoutMs === undefined ? {} : { timeoutMs: block.timeoutMs }),
+    ...(block.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: block.bodyLimitBytes }),
+    ...(Object.keys(resilience).length === 0 ? {} : { resilience }),
+    ...(block.auth === undefined ? {} : { auth: block.auth }),
+    ...(block.scopes === undefined ? {} : { scopes: block.scopes }),
+    ...(block.rateLimit === undefined ? {} : { rateLimit: block.rateLimit }),
+  };
+}
+
+const serviceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: (issue) => `expected a service name, got ${show(issue.input)}` });
 
 const corsSchema = z
   .object({
@@ -74,6 +98,7 @@ const routeSchema = z
     timeoutMs: positiveInt.optional(),
     bodyLimitBytes: positiveInt.optional(),
     ...resilienceFields,
+    ...securityFields,
   })
   .strict()
   .superRefine((route, ctx) => {
@@ -96,7 +121,14 @@ const routeSchema = z
   });
 
 const fileSchema = z
-  .object({ defaults: defaultsSchema.optional(), routes: z.array(routeSchema) })
+  .object({
+    /** Who can be authenticated: JWT issuers and API consumers (`@meshway/auth`'s schema). */
+    auth: authConfigSchema.optional(),
+    defaults: settingsSchema.optional(),
+    /** Settings for the routes a service announces, by service name (over `defaults`). */
+    services: z.record(serviceName, settingsSchema).optional(),
+    routes: z.array(routeSchema),
+  })
   .strict()
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
@@ -109,20 +141,35 @@ const fileSchema = z
 
 type RoutesFile = z.infer<typeof fileSchema>;
 
-/** Validates a parsed routes document; throws MESHWAY_GATEWAY_INVALID_CONFIG naming every bad field. */
+/** One configuration document (routes file, KV entry, inline routes), validated. */
+export interface ConfigDocument {
+  /** Its routes, each complete: the document's `defaults` and the gateway's filled in. */
+  readonly routes: RouteSpec[];
+  /** Its `auth` block (JWT issuers, API consumers); undefined when it has none. */
+  readonly auth: AuthConfig | undefined;
+  /** Its `defaults` block as written; undefined when it has none. Also what routes services announce get. */
+  readonly defaults: RouteSettings | undefined;
+  /** Its `services` block: settings for the routes each service announces. */
+  readonly services: Readonly<Record<string, RouteSettings>>;
+}
+
+/** Validates a parsed configuration document; throws MESHWAY_GATEWAY_INVALID_CONFIG naming every bad field. */
+export function parseConfigDocument(document: unknown, defaults: RouteDefaults, origin = 'routes file'): ConfigDocument {
+  const file = parseWith(fileSchema, document, origin);
+  const services: Record<string, RouteSettings> = Object.create(null) as Record<string, RouteSettings>;
+  for (const [name, block] of Object.entries(file.services ?? {})) services[name] = settingsOf(block) ?? {};
+  return { routes: toSpecs(file, defaults), auth: file.auth, defaults: settingsOf(file.defaults), services };
+}
+
+/** The routes of a configuration document (see {@link parseConfigDocument}). */
 export function parseRoutesDocument(document: unknown, defaults: RouteDefaults, origin = 'routes file'): RouteSpec[] {
-  return toSpecs(parseWith(fileSchema, document, origin), defaults);
+  return parseConfigDocument(document, defaults, origin).routes;
 }
 
 function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] {
-  const fileDefaults = file.defaults ?? {};
-  const defaults = {
-    balancer: fileDefaults.balancer ?? gatewayDefaults.balancer,
-    timeoutMs: fileDefaults.timeoutMs ?? gatewayDefaults.timeoutMs,
-    bodyLimitBytes: fileDefaults.bodyLimitBytes ?? gatewayDefaults.bodyLimitBytes,
-    resilience: { ...gatewayDefaults.resilience, ...resilienceOf(fileDefaults) },
-  };
+  const defaults = applySettings(gatewayDefaults, settingsOf(file.defaults));
   return file.routes.map((route) => ({
+    ...applySettings(defaults, settingsOf(route)),
     source: 'file',
     name: route.name,
     path: route.path,
@@ -136,10 +183,6 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
     version: route.version,
     versionHeader: route.versionHeader?.toLowerCase(),
     cors: route.cors,
-    balancer: route.balancer ?? defaults.balancer,
-    timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
-    bodyLimitBytes: route.bodyLimitBytes ?? defaults.bodyLimitBytes,
-    resilience: { ...defaults.resilience, ...resilienceOf(route) },
   }));
 }
 
@@ -147,14 +190,14 @@ function toSpecs(file: RoutesFile, gatewayDefaults: RouteDefaults): RouteSpec[] 
  * Parses and validates a routes document's text: YAML (which takes JSON too) unless `format` says JSON.
  * Throws MESHWAY_GATEWAY_INVALID_CONFIG naming the origin and every bad field.
  */
-export function parseRoutesText(text: string, defaults: RouteDefaults, origin: string, format: 'yaml' | 'json' = 'yaml'): RouteSpec[] {
+export function parseConfigText(text: string, defaults: RouteDefaults, origin: string, format: 'yaml' | 'json' = 'yaml'): ConfigDocument {
   let document: unknown;
   try {
     document = format === 'json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     throw new GatewayConfigError(`${origin} is not valid ${format.toUpperCase()}: ${(error as Error).message}`, { cause: error });
   }
-  return parseRoutesDocument(document ?? {}, defaults, origin);
+  return parseConfigDocument(document ?? {}, defaults, origin);
 }
 
 /** The format of a routes file, by its extension: `.yaml`/`.yml` are YAML, anything else JSON. */
@@ -170,5 +213,5 @@ export async function loadRoutesFile(file: string, defaults: RouteDefaults): Pro
   } catch (error) {
     throw new GatewayConfigError(`Cannot read routes file ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return parseRoutesText(text, defaults, `routes file ${file}`, formatOf(file));
+  return parseConfigText(text, defaults, `routes file ${file}`, formatOf(file)).routes;
 }

@@ -64,7 +64,7 @@ describe('CORS per route, and the headers on responses the gateway makes itself'
   });
 
   it('refuses credentials for any origin in the routes file', () => {
-    expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', cors: { origins: ['*'], credentials: true } }] }, { balancer: 'round-robin', timeoutMs: 1, bodyLimitBytes: 1, resilience: {} })).toThrow(
+    expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', cors: { origins: ['*'], credentials: true } }] }, { balancer: 'round-robin', timeoutMs: 1, bodyLimitBytes: 1, resilience: {}, auth: 'none', scopes: [], rateLimit: undefined })).toThrow(
       'routes[0].cors.credentials: credentials cannot be allowed for any origin',
     );
   });

@@ -139,7 +139,7 @@ describe('resilience steps: retries, budget, breaker, bulkhead, per-try timeout'
   });
 
   it('names the bad field in a routes file\'s resilience settings', () => {
-    const defaults = { balancer: 'round-robin', timeoutMs: 1_000, bodyLimitBytes: 1, resilience: {} } as const;
+    const defaults = { balancer: 'round-robin', timeoutMs: 1_000, bodyLimitBytes: 1, resilience: {}, auth: 'none', scopes: [], rateLimit: undefined } as const;
     expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', retries: { maxAttempts: 0 } }] }, defaults)).toThrow('routes[0].retries.maxAttempts: got 0; allowed:');
     expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', breaker: { mode: 'fast' } }] }, defaults)).toThrow('routes[0].breaker.mode: got "fast"');
     expect(() => parseRoutesDocument({ routes: [{ path: '/x', service: 'x', bulkhead: { maxQueue: 3 } }] }, defaults)).toThrow('routes[0].bulkhead.maxConcurrent');
