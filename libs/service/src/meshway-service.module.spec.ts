@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, type DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { systemClock } from '@meshway/clock';
 import { currentDeadline } from '@meshway/resilience';
@@ -9,6 +9,8 @@ import { ApiError } from './api-error.js';
 import { HealthChecks } from './health.checks.js';
 import { MeshwayServiceModule } from './meshway-service.module.js';
 import type { ServiceOptions } from './service.options.js';
+import { SERVICE_TRANSPORT } from './service.tokens.js';
+import type { TransportDecision } from './transport.decision.js';
 import { ZodValidationPipe } from './zod-validation.pipe.js';
 
 const options: ServiceOptions = { name: 'billing', version: '1.4.0', transport: 'http' };
@@ -38,7 +40,29 @@ class ThingsController {
   }
 }
 
-@Module({ imports: [MeshwayServiceModule.forRoot(options)], controllers: [ThingsController] })
+/** Another module's options factory (as `EventsModule.forRootAsync` has) injecting SERVICE_TRANSPORT without importing it. */
+@Module({})
+class TransportReaderModule {
+  static forRootAsync(): DynamicModule {
+    return {
+      module: TransportReaderModule,
+      providers: [{ provide: 'SERVED', useFactory: (transport: TransportDecision) => transport.served, inject: [SERVICE_TRANSPORT] }],
+      exports: ['SERVED'],
+    };
+  }
+}
+
+@Controller('served')
+class ServedController {
+  constructor(@Inject('SERVED') private readonly served: string) {}
+
+  @Get()
+  get(): { served: string } {
+    return { served: this.served };
+  }
+}
+
+@Module({ imports: [MeshwayServiceModule.forRoot(options), TransportReaderModule.forRootAsync()], controllers: [ThingsController, ServedController] })
 class AppModule {}
 
 describe('MeshwayServiceModule (a real Fastify app on port 0)', () => {
@@ -121,6 +145,10 @@ describe('MeshwayServiceModule (a real Fastify app on port 0)', () => {
     const body = await response.json();
     expect(body.error).toMatchObject({ code: 'INTERNAL_ERROR', message: 'Internal server error' });
     expect(JSON.stringify(body)).not.toContain('secret');
+  });
+
+  it("shares SERVICE_TRANSPORT globally: another module's options factory injects it without importing it", async () => {
+    expect(await (await get('/served')).json()).toEqual({ served: 'http' });
   });
 
   it('refuses bad options at forRoot, naming the option', () => {

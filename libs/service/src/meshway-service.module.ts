@@ -28,10 +28,15 @@ function bindOnListen(identity: ServiceIdentity, adapterHost: HttpAdapterHost, c
 @Module({})
 class ServiceTransportModule {}
 
-/** `MESHWAY_TRANSPORT` decided once, at boot (`auto` probes NATS): see {@link decideTransport}. */
+/**
+ * `MESHWAY_TRANSPORT` decided once, at boot (`auto` probes NATS): see {@link decideTransport}. Global, like
+ * `MESHWAY_CONFIG`, so other modules' async options can inject it without importing this one — e.g. `EventsModule`
+ * (`@meshway/events/nest`) turns events off when the service serves HTTP.
+ */
 function transportModule(declared: ServiceTransport): DynamicModule {
   return {
     module: ServiceTransportModule,
+    global: true,
     providers: [{ provide: SERVICE_TRANSPORT, useFactory: (config: ServiceConfig) => decideTransport(declared, config), inject: [MESHWAY_CONFIG] }],
     exports: [SERVICE_TRANSPORT],
   };
