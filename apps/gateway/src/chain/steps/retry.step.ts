@@ -29,7 +29,7 @@ class RetryStep implements RetryHook {
   retry(ex: Exchange, failure: AttemptFailure): boolean {
     if (ex.done) return false;
     const decision = this.policy.decide({
-      attempt: ex.attempts, method: this.route.spec.transport === 'nats' ? undefined : ex.req.method, failure: failure.kind, remainingMs: ex.remainingMs(),
+      attempt: ex.attempts, method: ex.req.method, failure: failure.kind, remainingMs: ex.remainingMs(),
       responseStarted: false, replayable: ex.resendable,
       ...(failure.status === undefined ? {} : { status: failure.status }), ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
     });
