@@ -9,4 +9,4 @@ export { REPO_ROOT } from './repo-root.js';
 export { TestingError, TestingErrorCode } from './testing.errors.js';
 export { startNatsServer, type StartedNatsServer } from './nats-server.starter.js';
 export { TcpProxy } from './tcp-proxy.js';
-export { TestIssuer, rawToken, type TestIssuerOptions } from './test-issuer.js';
+export { TestIssuer, rawToken, signHmac, type TestIssuerOptions } from './test-issuer.js';

@@ -59,10 +59,15 @@ export class TestIssuer {
    * adds to the protected header.
    */
   sign(sub: string, scope: string, claims: JWTPayload = {}, header: Record<string, unknown> = {}): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: this.issuer, aud: this.audience, sub, scope, iat: now, exp: now + 3600, ...claims })
+    return new SignJWT(this.claims(sub, scope, claims))
       .setProtectedHeader({ alg: this.alg, kid: this.kid, ...header })
       .sign(this.privateKey);
+  }
+
+  /** The claims `sign()` puts in a token, for tokens made some other way (`rawToken`, `signHmac`). */
+  claims(sub: string, scope: string, claims: JWTPayload = {}): JWTPayload {
+    const now = Math.floor(Date.now() / 1000);
+    return { iss: this.issuer, aud: this.audience, sub, scope, iat: now, exp: now + 3600, ...claims };
   }
 
   async close(): Promise<void> {
@@ -80,4 +85,9 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 /** A token assembled by hand — any header, any payload, any signature — for attack inputs (`alg: none`, tampering). */
 export function rawToken(header: Record<string, unknown>, claims: JWTPayload, signature = ''): string {
   return `${b64(header)}.${b64(claims)}.${signature}`;
+}
+
+/** A token signed with an HMAC `secret` (HS256 unless `alg` says otherwise): for key-confusion attacks and HS issuers. */
+export function signHmac(secret: string | Uint8Array, claims: JWTPayload, header: Record<string, unknown> = {}, alg = 'HS256'): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg, ...header }).sign(typeof secret === 'string' ? new TextEncoder().encode(secret) : secret);
 }

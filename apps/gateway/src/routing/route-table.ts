@@ -51,12 +51,17 @@ export class RouteTable {
     readonly routes: readonly Route[],
     onShadowed: ShadowedRouteListener = noop,
   ) {
-    // Written paths first, then the implicit bases of wildcard routes: `* /api/users` and `* /api/users/*` side by side
-    // (what services announce) is no overlap — the written `/api/users` owns the bare path, whatever the order.
-    for (const route of routes) this.register(route, route.spec.path, onShadowed);
-    for (const route of routes) {
-      const base = implicitBaseOf(route.spec.path);
-      if (base !== undefined) this.register(route, base, noop);
+    // Configured routes before announced ones, so a service cannot take a path the configuration owns — not even the
+    // bare `/api/users` a configured `/api/users/*` covers. Within each, written paths first, then the implicit bases of
+    // wildcard routes: `* /api/users` and `* /api/users/*` side by side (what services announce) is no overlap.
+    const configured = routes.filter((route) => route.spec.source !== 'announced');
+    const announced = routes.filter((route) => route.spec.source === 'announced');
+    for (const group of [configured, announced]) {
+      for (const route of group) this.register(route, route.spec.path, onShadowed);
+      for (const route of group) {
+        const base = implicitBaseOf(route.spec.path);
+        if (base !== undefined) this.register(route, base, noop);
+      }
     }
     this.router.compile();
   }
