@@ -91,10 +91,57 @@ describe('nx g @meshway/nx:service', () => {
     expect(tree.read('apps/billing/README.md', 'utf8')).not.toContain('Without NATS');
   });
 
+  it('--events=publish: the echo handler publishes <name>.echoed into a stream ensured at boot, off in HTTP mode', () => {
+    serviceGenerator(tree, { name: 'ledger', transport: 'nats', events: 'publish' });
+    expect(filesUnder(tree, 'apps/ledger/src').sort()).toEqual([
+      'apps/ledger/src/app.e2e.spec.ts',
+      'apps/ledger/src/app.module.ts',
+      'apps/ledger/src/echo.handler.spec.ts',
+      'apps/ledger/src/echo.handler.ts',
+      'apps/ledger/src/events.options.ts',
+      'apps/ledger/src/events.streams.ts',
+      'apps/ledger/src/main.ts',
+      'apps/ledger/src/service.options.ts',
+    ]);
+    const read = (file: string) => tree.read(`apps/ledger/${file}`, 'utf8') ?? '';
+    expect(read('src/app.module.ts')).toContain('EventsModule.forRootAsync({ inject: [MESHWAY_CONFIG, SERVICE_TRANSPORT], useFactory: eventsOptions })');
+    expect(read('src/events.streams.ts')).toContain("{ name: 'LEDGER_EVENTS', subjects: [ECHOED_EVENT] }");
+    expect(read('src/events.streams.ts')).toContain("ECHOED_EVENT = 'ledger.echoed'");
+    expect(read('src/events.options.ts')).toContain("jetStream: 'optional'");
+    expect(read('src/echo.handler.ts')).toContain('await this.events.publish(ECHOED_EVENT, event, { msgId })');
+    expect(read('src/app.e2e.spec.ts')).toContain('startNatsServer({ jetStream: true })');
+    expect(read('src/app.e2e.spec.ts')).toContain('events are off: ledger serves HTTP');
+    expect(read('README.md')).toContain('## Events (NATS JetStream');
+    expect(readJson(tree, 'apps/ledger/package.json')).toMatchObject({ dependencies: { '@meshway/events': '*', '@meshway/config': '*' } });
+  });
+
+  it('--events=consume: a durable @OnEvent consumer of a sample stream and a route listing what it handled', () => {
+    serviceGenerator(tree, { name: 'inbox', transport: 'nats', events: 'consume' });
+    const read = (file: string) => tree.read(`apps/inbox/${file}`, 'utf8') ?? '';
+    for (const file of ['sample-event.consumer.ts', 'handled-events.ts', 'handled-events.spec.ts', 'handled-events.handler.ts', 'events.streams.ts', 'events.options.ts']) {
+      expect(tree.exists(`apps/inbox/src/${file}`), file).toBe(true);
+    }
+    expect(read('src/sample-event.consumer.ts')).toContain("@OnEvent({ stream: INBOX_EVENTS_STREAM.name, durable: 'inbox', subject: SAMPLE_EVENT");
+    expect(read('src/events.streams.ts')).toContain("{ name: 'INBOX_SAMPLE_EVENTS', subjects: [SAMPLE_EVENT] }");
+    expect(read('src/service.options.ts')).toContain("{ methods: ['GET'], path: '/api/inbox/handled', subject: 'inbox.handled' }");
+    expect(read('src/app.module.ts')).toContain('providers: [{ provide: HandledEvents, useFactory: () => new HandledEvents() }, SampleEventConsumer]');
+    expect(read('src/echo.handler.ts')).not.toContain('EventPublisher');
+    expect(read('src/app.e2e.spec.ts')).toContain("client.send<HttpReplyEnvelope>('inbox.handled'");
+  });
+
+  it('--events=none (the default) writes no events code', () => {
+    serviceGenerator(tree, { name: 'ledger', transport: 'nats' });
+    expect(tree.exists('apps/ledger/src/events.options.ts')).toBe(false);
+    expect(tree.read('apps/ledger/src/app.module.ts', 'utf8')).not.toContain('Events');
+    expect(readJson<{ dependencies: Record<string, string> }>(tree, 'apps/ledger/package.json').dependencies).not.toHaveProperty('@meshway/events');
+  });
+
   it('leaves no template markers in names or contents', () => {
     serviceGenerator(tree, { name: 'billing' });
     serviceGenerator(tree, { name: 'ledger', transport: 'nats' });
-    for (const file of [...filesUnder(tree, 'apps/billing'), ...filesUnder(tree, 'apps/ledger')]) {
+    serviceGenerator(tree, { name: 'pub', transport: 'nats', events: 'publish' });
+    serviceGenerator(tree, { name: 'sub-box', transport: 'nats', events: 'consume' });
+    for (const file of ['billing', 'ledger', 'pub', 'sub-box'].flatMap((name) => filesUnder(tree, `apps/${name}`))) {
       expect(file).not.toMatch(/__\w+__/);
       expect(tree.read(file, 'utf8')).not.toMatch(/<%|%>/);
     }
@@ -115,6 +162,12 @@ describe('nx g @meshway/nx:service', () => {
     it('rejects an unknown transport, naming the allowed ones', () => {
       const schema = { name: 'billing', transport: 'smtp' } as unknown as Parameters<typeof serviceGenerator>[1];
       expectNothingWritten(() => serviceGenerator(tree, schema), /Invalid --transport="smtp": expected one of http, nats/);
+    });
+
+    it('rejects unknown --events, naming the allowed ones, and --events on an HTTP service', () => {
+      const schema = (events: string, transport = 'nats') => ({ name: 'billing', transport, events }) as unknown as Parameters<typeof serviceGenerator>[1];
+      expectNothingWritten(() => serviceGenerator(tree, schema('both')), /Invalid --events="both": expected one of none, publish, consume/);
+      expectNothingWritten(() => serviceGenerator(tree, schema('consume', 'http')), /--events=consume needs --transport=nats/);
     });
 
     it('refuses a name whose folder exists', () => {

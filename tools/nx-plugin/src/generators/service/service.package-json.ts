@@ -1,8 +1,8 @@
 import { BUILD_SCRIPT, dependencies } from '../dependency.ranges.js';
-import type { ServiceTransport } from './service.schema.js';
+import type { ServiceEvents, ServiceTransport } from './service.schema.js';
 
 /** package.json of a generated service; `meshway.role` is how `npm start` finds it. */
-export function servicePackageJson(name: string, transport: ServiceTransport): Record<string, unknown> {
+export function servicePackageJson(name: string, transport: ServiceTransport, events: ServiceEvents = 'none'): Record<string, unknown> {
   const nats = transport === 'nats';
   return {
     name: `@meshway/${name}`,
@@ -22,6 +22,7 @@ export function servicePackageJson(name: string, transport: ServiceTransport): R
       'rxjs',
       'zod',
       ...(nats ? (['@meshway/transport', '@nestjs/microservices', '@nats-io/transport-node'] as const) : []),
+      ...(events === 'none' ? [] : (['@meshway/config', '@meshway/events'] as const)),
     ]),
     devDependencies: dependencies(['@meshway/testing']),
     nx: { tags: ['type:app'] },
