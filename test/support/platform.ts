@@ -59,6 +59,19 @@ export class Platform {
     return component;
   }
 
+  /**
+   * Starts one more gateway replica on its own ports, sharing the registry (and its KV) with the others, with `extraEnv`
+   * over the platform's (e.g. another REDIS_URL or fail mode); waits for its admin `/health`.
+   */
+  async startGateway(name: string, extraEnv: Record<string, string> = {}): Promise<Component & { readonly adminUrl: string }> {
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const process = spawnTs('apps/gateway/src/main.ts', { name, env: { ...this.env, GATEWAY_PORT: String(port), GATEWAY_ADMIN_PORT: String(adminPort), ...extraEnv } });
+    const component = { name, process, url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}` };
+    this.components.push(component);
+    await process.waitForHttp(`${component.adminUrl}/health`, START_TIMEOUT_MS);
+    return component;
+  }
+
   instances(service: string): Component[] {
     return this.components.filter((c) => c.name.startsWith(`${service}#`));
   }
