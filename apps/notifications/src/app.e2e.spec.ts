@@ -1,82 +1,112 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { ORDER_CREATED, ORDER_EVENTS_STREAM, type OrderCreated } from '@meshway/contracts';
 import { createEvents, type Events } from '@meshway/events';
 import { packageVersion } from '@meshway/service';
 import { freePort, spawnTs, startNatsServer, waitFor, type ManagedProcess, type StartedNatsServer } from '@meshway/testing';
-import type { HttpReplyEnvelope, HttpRequestEnvelope } from '@meshway/transport';
+import type { HttpReplyEnvelope } from '@meshway/transport';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotificationReport } from './notification.log.js';
 
-// The real service process, as `npm run serve` starts it, and a real request over NATS.
-describe('notifications service (real process, real NATS)', () => {
+const order = (id: string): OrderCreated => ({ id, userId: '1', items: [{ sku: 'book', qty: 2 }], status: 'created', createdAt: new Date().toISOString() });
+
+/** Starts the service as `npm run serve` does, on a free port, and waits for its /health. */
+async function startService(name: string, env: Record<string, string>): Promise<{ service: ManagedProcess; url: string }> {
+  const port = await freePort();
+  const service = spawnTs(fileURLToPath(new URL('./main.ts', import.meta.url)), {
+    name,
+    env: { PORT: String(port), HOST: '127.0.0.1', MESHWAY_REGISTER: 'false', LOG_LEVEL: 'info', ...env },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await service.waitForHttp(`${url}/health`, 60_000);
+  return { service, url };
+}
+
+// The real service process, reading orders.created from a real JetStream through its durable consumer.
+describe('notifications service (real process, NATS with JetStream)', () => {
   let service: ManagedProcess;
-  let client: ClientProxy;
   let url: string;
+  let client: ClientProxy;
   // A private nats-server with JetStream: the stream and durable names are fixed, and a running `npm start` on the
   // machine's NATS would share them (and take half of the events).
   let nats: StartedNatsServer;
-  let natsUrl: string;
-  let events: Events;
+  let publisher: Events;
+  let nc: NatsConnection;
 
-  const request = (body: unknown): Promise<HttpReplyEnvelope> => {
-    const envelope: HttpRequestEnvelope = { method: 'POST', path: '/notifications/echo', params: {}, query: {}, headers: {}, body };
-    return firstValueFrom(client.send<HttpReplyEnvelope>('notifications.echo', envelope).pipe(timeout(5_000)));
+  const report = async (): Promise<NotificationReport> => {
+    const answer = await firstValueFrom(client.send<HttpReplyEnvelope>('notifications.list', {}).pipe(timeout(5_000)));
+    return answer.body as NotificationReport;
   };
 
   beforeAll(async () => {
     nats = await startNatsServer({ jetStream: true });
-    natsUrl = nats.url;
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    service = spawnTs(fileURLToPath(new URL('./main.ts', import.meta.url)), {
-      name: 'notifications',
-      env: { PORT: String(port), HOST: '127.0.0.1', NATS_URL: natsUrl, MESHWAY_TRANSPORT: 'nats', MESHWAY_REGISTER: 'false' },
-    });
-    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [natsUrl] } });
+    ({ service, url } = await startService('notifications', { NATS_URL: nats.url, MESHWAY_TRANSPORT: 'nats' }));
+    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [nats.url] } });
     await client.connect();
-    events = await createEvents({ nats: { servers: [natsUrl] } });
-    await service.waitForHttp(`${url}/health`, 60_000);
+    // Publishes as orders does: into the stream notifications ensured at boot.
+    publisher = await createEvents({ nats: { servers: [nats.url] } });
+    nc = await connect({ servers: [nats.url] });
   });
 
   afterAll(async () => {
     await client.close();
-    await events.close();
+    await publisher.close();
+    await nc.close();
     await service.kill();
     await nats.stop();
   });
 
-  it('logs one start line with its URL and the NATS server', async () => {
+  it('logs one start line with its URL and the NATS server, and no events-off warning', async () => {
     await service.waitForLine(/notifications listening on http:\/\/127\.0\.0\.1:\d+ \(transport: nats at nats:\/\/\S+\)/, 5_000);
+    expect(service.output()).not.toMatch(/events are off/);
   });
 
-  it('is ready once connected to NATS, and says so in /health', async () => {
-    const response = await fetch(`${url}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', service: 'notifications', ready: true, checks: { nats: { status: 'up' } } });
-  });
-
-  it('tells who it is on /info', async () => {
+  it('is ready, and tells who it is on /info', async () => {
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', service: 'notifications', ready: true, checks: { nats: { status: 'up' } } });
     const info = await (await fetch(`${url}/info`)).json();
     expect(info).toEqual({ service: 'notifications', instance: expect.stringMatching(/^notifications-127\.0\.0\.1-\d+-[0-9a-f]{4}$/), version: packageVersion(import.meta.url), transport: 'nats' });
   });
 
-  it('answers notifications.echo over NATS with a reply envelope', async () => {
-    expect(await request({ message: 'hi' })).toEqual({ status: 200, body: { echo: 'hi', service: 'notifications', instance: expect.any(String) } });
+  it('ensured ORDER_EVENTS at boot (so it can start before orders), with orders.created only', async () => {
+    expect(await publisher.ensureStream(ORDER_EVENTS_STREAM)).toMatchObject({ action: 'unchanged', subjects: ['orders.created'] });
   });
 
-  it('answers bad input over NATS with 400 VALIDATION_FAILED and field errors', async () => {
-    const answer = await request({ message: '' });
-    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'message' }] } } });
+  it('notifies each order once: an event published twice with one msgId is stored and handled once', async () => {
+    const run = randomUUID().slice(0, 8);
+    const msgIds = ['1', '2', '3'].map((id) => `order-created:orders-${run}:${id}`);
+    for (const [i, msgId] of msgIds.entries()) await publisher.publish(ORDER_CREATED, order(String(i + 1)), { msgId });
+    expect(await publisher.publish(ORDER_CREATED, order('1'), { msgId: msgIds[0] })).toMatchObject({ published: true, duplicate: true });
+    const mine = async () => (await report()).notifications.filter((sent) => msgIds.includes(sent.key));
+    await waitFor(async () => (await mine()).length === 3, { timeoutMs: 10_000, message: 'three orders notified' });
+    expect((await mine()).map(({ key, orderId, count }) => ({ key, orderId, count }))).toEqual(msgIds.map((key, i) => ({ key, orderId: String(i + 1), count: 1 })));
+    expect(await report()).toMatchObject({ duplicates: 0 });
+    await service.waitForLine(/order 3 for user 1: notification sent/, 5_000);
   });
 
-  it('handles each event of its stream once: published twice with one msgId, listed once with count 1', async () => {
-    const msgId = `e2e-${randomUUID()}`;
-    expect(await events.publish('notifications.sample', { message: 'hello' }, { msgId })).toMatchObject({ published: true, duplicate: false });
-    expect(await events.publish('notifications.sample', { message: 'hello' }, { msgId })).toMatchObject({ published: true, duplicate: true });
-    const list = async () => ((await firstValueFrom(client.send<HttpReplyEnvelope>('notifications.handled', {}).pipe(timeout(5_000)))).body as { events: { key: string; count: number }[] }).events;
-    const handled = await waitFor(async () => (await list()).find((event) => event.key === msgId), { timeoutMs: 10_000, message: `event ${msgId} handled` });
-    expect(handled).toMatchObject({ key: msgId, subject: 'notifications.sample', count: 1 });
+  it('dead-letters a payload that is not an order (an old Nest {pattern,data} envelope) at once, and goes on', async () => {
+    const deadLetters = nc.subscribe('meshway.dead-letter.>');
+    const seen: Msg[] = [];
+    void (async () => {
+      for await (const msg of deadLetters) seen.push(msg);
+    })();
+    await nc.flush();
+    const msgId = `envelope-${randomUUID()}`;
+    await publisher.publish(ORDER_CREATED, { pattern: ORDER_CREATED, data: order('9') }, { msgId });
+    const letter = await waitFor(() => seen.find((msg) => msg.headers?.get('x-meshway-dead-letter-msg-id') === msgId), { timeoutMs: 10_000, message: 'a dead letter' });
+    expect(letter.subject).toBe('meshway.dead-letter.ORDER_EVENTS.notifications');
+    expect(letter.headers?.get('x-meshway-dead-letter-reason')).toMatch(/^payload rejected/);
+    expect((await report()).notifications.map((sent) => sent.key)).not.toContain(msgId);
+    deadLetters.unsubscribe();
+    const next = `order-created:after-${randomUUID()}:1`;
+    await publisher.publish(ORDER_CREATED, order('10'), { msgId: next });
+    await waitFor(async () => (await report()).notifications.some((sent) => sent.key === next), { timeoutMs: 10_000, message: 'the next order notified' });
+  });
+
+  it('answers notifications.list, the subject of its announced route GET /api/notifications, with the totals', async () => {
+    expect(await report()).toMatchObject({ handled: expect.any(Number), duplicates: 0, notifications: expect.any(Array) });
   });
 
   it('closes gracefully and exits 0 on SIGTERM', async () => {
@@ -85,19 +115,13 @@ describe('notifications service (real process, real NATS)', () => {
   });
 });
 
-// Without NATS (MESHWAY_TRANSPORT=http, or auto with NATS down) the same handler answers over plain HTTP.
+// Without NATS (MESHWAY_TRANSPORT=http) events are off — one line at boot — and the service still serves.
 describe('notifications service (real process, HTTP mode: no NATS)', () => {
   let service: ManagedProcess;
   let url: string;
 
   beforeAll(async () => {
-    const [port, closed] = [await freePort(), await freePort()];
-    url = `http://127.0.0.1:${port}`;
-    service = spawnTs(fileURLToPath(new URL('./main.ts', import.meta.url)), {
-      name: 'notifications (http)',
-      env: { PORT: String(port), HOST: '127.0.0.1', NATS_URL: `nats://127.0.0.1:${closed}`, MESHWAY_TRANSPORT: 'http', MESHWAY_REGISTER: 'false' },
-    });
-    await service.waitForHttp(`${url}/health`, 60_000);
+    ({ service, url } = await startService('notifications (http)', { NATS_URL: `nats://127.0.0.1:${await freePort()}`, MESHWAY_TRANSPORT: 'http' }));
   });
 
   afterAll(async () => {
@@ -109,17 +133,38 @@ describe('notifications service (real process, HTTP mode: no NATS)', () => {
     expect(await (await fetch(`${url}/info`)).json()).toMatchObject({ service: 'notifications', transport: 'http' });
   });
 
-  it('says once at boot that events are off, and serves', async () => {
+  it('says once at boot that events are off, and why', async () => {
     const off = /events are off: notifications serves HTTP \(MESHWAY_TRANSPORT=http\)/g;
     await service.waitForLine(off, 5_000);
     expect(service.output().match(off)).toHaveLength(1);
   });
 
-  it('answers POST /api/notifications/echo over HTTP as the gateway would have answered it over NATS', async () => {
-    const post = (body: unknown) => fetch(`${url}/api/notifications/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const ok = await post({ message: 'hi' });
-    expect({ status: ok.status, body: await ok.json() }).toEqual({ status: 200, body: { echo: 'hi', service: 'notifications', instance: expect.any(String) } });
-    const bad = await post({ message: '' });
-    expect({ status: bad.status, body: await bad.json() }).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'message' }] } } });
+  it('answers GET /api/notifications over HTTP: nothing handled', async () => {
+    const response = await fetch(`${url}/api/notifications`);
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { notifications: [], handled: 0, duplicates: 0 } });
+  });
+});
+
+// A NATS server without JetStream (no -js): events are off with one warning naming the code, and the service serves.
+describe('notifications service (real process, NATS without JetStream)', () => {
+  let nats: StartedNatsServer;
+  let service: ManagedProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    ({ service, url } = await startService('notifications (no JetStream)', { NATS_URL: nats.url, MESHWAY_TRANSPORT: 'nats' }));
+  });
+
+  afterAll(async () => {
+    await service.kill();
+    await nats.stop();
+  });
+
+  it('boots, serves NATS, and says once that events are off because the server has no JetStream', async () => {
+    const off = /events are off: .*MESHWAY_EVENTS_JETSTREAM_DISABLED/g;
+    await service.waitForLine(off, 5_000);
+    expect(service.output().match(off)).toHaveLength(1);
+    expect(await (await fetch(`${url}/info`)).json()).toMatchObject({ transport: 'nats' });
   });
 });
