@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { ORDER_CREATED, ORDER_EVENTS_STREAM } from '@meshway/contracts';
+import { createEvents, type EventMessage, type Events, type EventSubscription } from '@meshway/events';
 import { packageVersion } from '@meshway/service';
-import { freePort, spawnTs, startNatsServer, type ManagedProcess, type StartedNatsServer } from '@meshway/testing';
+import { freePort, spawnTs, startNatsServer, waitFor, type ManagedProcess, type StartedNatsServer } from '@meshway/testing';
 import { ConsulDiscovery } from '@meshway/discovery';
 import { MeshClient, type HttpReplyEnvelope, type HttpRequestEnvelope } from '@meshway/transport';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -56,14 +58,14 @@ function httpDriver(url: string): Driver {
   };
 }
 
-/** The next message on `subscription`, JSON-decoded, or a timeout error. */
-async function nextMessage(subscription: Subscription, ms = 5_000): Promise<unknown> {
+/** The next message on `subscription`, or a timeout error. */
+async function nextMessage(subscription: Subscription, ms = 5_000): Promise<Msg> {
   const timer = setTimeout(() => {
     subscription.unsubscribe();
   }, ms);
   for await (const message of subscription) {
     clearTimeout(timer);
-    return message.json();
+    return message;
   }
   throw new Error(`no message on ${subscription.getSubject()} within ${ms} ms`);
 }
@@ -73,13 +75,15 @@ async function nextMessage(subscription: Subscription, ms = 5_000): Promise<unkn
 describe('orders service (real process)', () => {
   let registry: ManagedProcess;
   let users: ManagedProcess;
-  // A private NATS: `orders.*` subjects and the `orders` queue group are fixed, and other suites run orders too.
+  // Private NATS servers — one with JetStream, one without: `orders.*` subjects, the `orders` queue group and the
+  // ORDER_EVENTS stream are fixed, and other suites run orders too.
   let natsServer: StartedNatsServer;
+  let plainNats: StartedNatsServer;
   let consul: string;
   const dataDir = mkdtempSync(join(tmpdir(), 'orders-e2e-'));
 
   beforeAll(async () => {
-    natsServer = await startNatsServer();
+    [natsServer, plainNats] = await Promise.all([startNatsServer({ jetStream: true }), startNatsServer()]);
     const [registryPort, usersPort] = [await freePort(), await freePort()];
     consul = `http://127.0.0.1:${registryPort}`;
     registry = spawnTs('apps/registry/src/main.ts', { name: 'registry', env: { REGISTRY_PORT: String(registryPort), REGISTRY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
@@ -90,35 +94,46 @@ describe('orders service (real process)', () => {
 
   afterAll(async () => {
     await Promise.all([users.kill(), registry.kill()]);
-    await natsServer.stop();
+    await Promise.all([natsServer.stop(), plainNats.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   describe.each([
-    { run: 'MESHWAY_TRANSPORT=nats', mode: 'nats', serves: 'nats' },
-    { run: 'MESHWAY_TRANSPORT=http', mode: 'http', serves: 'http' },
-    { run: 'MESHWAY_TRANSPORT=auto, NATS not answering', mode: 'auto', serves: 'http' },
-  ] as const)('$run', ({ mode, serves }) => {
+    { run: 'MESHWAY_TRANSPORT=nats', mode: 'nats', serves: 'nats', jetStream: true },
+    { run: 'MESHWAY_TRANSPORT=nats, NATS without JetStream', mode: 'nats', serves: 'nats', jetStream: false },
+    { run: 'MESHWAY_TRANSPORT=http', mode: 'http', serves: 'http', jetStream: false },
+    { run: 'MESHWAY_TRANSPORT=auto, NATS not answering', mode: 'auto', serves: 'http', jetStream: false },
+  ] as const)('$run', ({ mode, serves, jetStream }) => {
     let service: ManagedProcess;
     let orders: Driver;
     let nats: NatsConnection | undefined;
     let url: string;
     let natsUrl: string;
+    // Reads ORDER_EVENTS through a durable of its own, as notifications would (JetStream run only).
+    let events: Events | undefined;
+    let reader: EventSubscription | undefined;
+    const read: EventMessage[] = [];
 
     beforeAll(async () => {
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      natsUrl = mode === 'auto' ? `nats://127.0.0.1:${await freePort()}` : natsServer.url;
+      natsUrl = mode === 'auto' ? `nats://127.0.0.1:${await freePort()}` : jetStream ? natsServer.url : plainNats.url;
       service = spawnTs(fileURLToPath(new URL('./main.ts', import.meta.url)), {
-        name: `orders (${mode})`,
+        name: `orders (${mode}${jetStream ? ', JetStream' : ''})`,
         env: { PORT: String(port), HOST: '127.0.0.1', NATS_URL: natsUrl, MESHWAY_TRANSPORT: mode, CONSUL_HTTP_ADDR: consul, LOG_LEVEL: 'info' },
       });
       await service.waitForHttp(`${url}/health`, 60_000);
       orders = serves === 'nats' ? await natsDriver(natsUrl) : httpDriver(url);
       if (serves === 'nats') nats = await connect({ servers: [natsUrl] });
+      if (jetStream) {
+        events = await createEvents({ nats: { servers: [natsUrl] } });
+        reader = await events.subscribe({ stream: ORDER_EVENTS_STREAM.name, durable: 'orders-e2e', subject: ORDER_CREATED, handler: (event) => void read.push(event) });
+      }
     });
 
     afterAll(async () => {
+      await reader?.close();
+      await events?.close();
       await orders.close();
       await nats?.close();
       await service.kill();
@@ -152,23 +167,33 @@ describe('orders service (real process)', () => {
     });
 
     it('creates an order (201) and finds it by id and in the list of its user', async () => {
-      const created = nats?.subscribe('orders.created', { max: 1 });
+      const created = jetStream ? nats?.subscribe('orders.created', { max: 1 }) : undefined;
       const reply = await orders.create({ userId: '1', items: [{ sku: 'book-42', qty: 2 }] });
       expect(reply).toEqual({ status: 201, body: { id: expect.any(String), userId: '1', items: [{ sku: 'book-42', qty: 2 }], status: 'created', createdAt: expect.any(String) } });
       const order = reply.body as { id: string };
       expect(await orders.get(order.id)).toEqual({ status: 200, body: reply.body });
       expect(await orders.list({ userId: '1' })).toMatchObject({ status: 200, body: expect.arrayContaining([reply.body]) });
-      if (created) expect(await nextMessage(created)).toEqual({ pattern: 'orders.created', data: reply.body });
+      // The event's payload is the order itself (no Nest { pattern, data } envelope).
+      if (created) expect((await nextMessage(created)).json()).toEqual(reply.body);
     });
 
-    it('publishes orders.created on NATS; in HTTP mode says once at boot that events are off, and nothing per order', async () => {
-      const off = /orders\.created events are off: orders serves HTTP/g;
-      if (serves === 'nats') {
+    it.runIf(jetStream)('publishes orders.created into ORDER_EVENTS: a durable reads the order once, with a msgId naming the instance', async () => {
+      const order = (await orders.create({ userId: '2', items: [{ sku: 'pen', qty: 3 }] })).body as { id: string };
+      const { instance } = (await (await fetch(`${url}/info`)).json()) as { instance: string };
+      const event = await waitFor(() => read.find((e) => (e.data as { id: string }).id === order.id), { timeoutMs: 5_000, message: `orders.created for ${order.id}` });
+      expect(event).toMatchObject({ stream: 'ORDER_EVENTS', subject: 'orders.created', data: order, msgId: `order-created:${instance}:${order.id}`, deliveryCount: 1 });
+      expect(read.filter((e) => e.msgId === event.msgId)).toHaveLength(1);
+    });
+
+    it('publishes orders.created with JetStream; otherwise says once at boot that events are off (and why), and nothing per order', async () => {
+      const off = /events are off: /g;
+      if (jetStream) {
         expect(service.output()).not.toMatch(off);
         return;
       }
       await orders.create({ userId: '1', items: [{ sku: 'pen', qty: 1 }] });
       expect(service.output().match(off)).toHaveLength(1);
+      expect(service.output()).toMatch(serves === 'http' ? /events are off: orders serves HTTP \(MESHWAY_TRANSPORT=/ : /events are off: .*start the server with -js.*MESHWAY_EVENTS_JETSTREAM_DISABLED/);
       expect(service.output()).not.toMatch(/was not published/);
     });
 

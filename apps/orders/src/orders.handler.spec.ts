@@ -1,10 +1,11 @@
-import { ApiError, HttpEnvelopePipe } from '@meshway/service';
+import { createEvents } from '@meshway/events';
+import { ApiError, HttpEnvelopePipe, resolveServiceOptions, ServiceIdentity } from '@meshway/service';
 import { FakeClock } from '@meshway/testing';
 import type { HttpRequestEnvelope } from '@meshway/transport';
-import { of } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OrdersHandler } from './orders.handler.js';
 import { OrdersService } from './orders.service.js';
+import { serviceOptions } from './service.options.js';
 
 const envelope = (patch: Partial<HttpRequestEnvelope>): HttpRequestEnvelope => ({ method: 'GET', path: '/orders', params: {}, query: {}, headers: {}, body: null, ...patch });
 
@@ -21,9 +22,11 @@ async function rejection(run: () => unknown): Promise<ApiError> {
 describe('orders NATS handlers', () => {
   let handler: OrdersHandler;
 
-  beforeEach(() => {
-    const events = { emit: () => of(undefined) };
-    handler = new OrdersHandler(new OrdersService({ exists: () => Promise.resolve(true) }, events, new FakeClock()));
+  beforeEach(async () => {
+    // Events off (no NATS), as in HTTP mode: publishing does nothing.
+    const events = await createEvents({ disabledReason: 'handler spec' });
+    const identity = new ServiceIdentity(resolveServiceOptions(serviceOptions));
+    handler = new OrdersHandler(new OrdersService({ exists: () => Promise.resolve(true) }, events, new FakeClock(), identity));
   });
 
   it('orders.create replies 201 with the order; orders.get and orders.list find it', async () => {

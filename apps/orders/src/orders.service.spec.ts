@@ -1,20 +1,20 @@
-import { ApiError } from '@meshway/service';
+import { EventPublisher, EventsError, EventsErrorCode, type PublishOptions, type PublishResult } from '@meshway/events';
+import { ApiError, resolveServiceOptions, ServiceIdentity } from '@meshway/service';
 import { FakeClock } from '@meshway/testing';
-import { Observable, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { Order } from './order.schema.js';
-import { OrdersService, type OrderEvents } from './orders.service.js';
+import { OrdersService } from './orders.service.js';
+import { serviceOptions } from './service.options.js';
 import type { UserDirectory } from './user.directory.js';
 
-/** Records what would be published; can be told to fail like a NATS outage. */
-class RecordingEvents implements OrderEvents {
-  readonly published: { pattern: string; data: Order }[] = [];
+/** Records what would be published; can be told to fail as a publish during a NATS outage does. */
+class RecordingEvents extends EventPublisher {
+  readonly published: { subject: string; payload: unknown; msgId: string | undefined }[] = [];
   failing = false;
 
-  emit(pattern: string, data: Order): Observable<unknown> {
-    if (this.failing) return throwError(() => new Error('NATS connection closed'));
-    this.published.push({ pattern, data });
-    return of(undefined);
+  publish(subject: string, payload: unknown, options?: PublishOptions): Promise<PublishResult> {
+    if (this.failing) return Promise.reject(new EventsError(EventsErrorCode.PublishTimeout, 'no ack within 5000 ms'));
+    this.published.push({ subject, payload, msgId: options?.msgId });
+    return Promise.resolve({ published: true, stream: 'ORDER_EVENTS', seq: this.published.length, duplicate: false });
   }
 }
 
@@ -29,13 +29,15 @@ class FixedUserDirectory implements UserDirectory {
 function setup(directory: UserDirectory = new FixedUserDirectory(['1', '2'])) {
   const events = new RecordingEvents();
   const clock = new FakeClock(Date.parse('2026-01-02T03:04:05.000Z'));
-  return { orders: new OrdersService(directory, events, clock), events, clock };
+  const identity = new ServiceIdentity(resolveServiceOptions(serviceOptions), () => 'beef');
+  identity.bind('127.0.0.1', 7000);
+  return { orders: new OrdersService(directory, events, clock, identity), events, clock };
 }
 
 const items = [{ sku: 'book-42', qty: 2 }];
 
 describe('OrdersService', () => {
-  it('creates an order with the next id and the clock time, and publishes orders.created with it', async () => {
+  it('creates an order with the next id and the clock time, and publishes orders.created with it and a msgId unique across instances', async () => {
     const { orders, events, clock } = setup();
     const first = await orders.create({ userId: '1', items });
     expect(first).toEqual({ id: '1', userId: '1', items, status: 'created', createdAt: '2026-01-02T03:04:05.000Z' });
@@ -43,8 +45,8 @@ describe('OrdersService', () => {
     const second = await orders.create({ userId: '2', items: [{ sku: 'pen', qty: 1 }] });
     expect(second).toMatchObject({ id: '2', createdAt: '2026-01-02T03:05:05.000Z' });
     expect(events.published).toEqual([
-      { pattern: 'orders.created', data: first },
-      { pattern: 'orders.created', data: second },
+      { subject: 'orders.created', payload: first, msgId: 'order-created:orders-127.0.0.1-7000-beef:1' },
+      { subject: 'orders.created', payload: second, msgId: 'order-created:orders-127.0.0.1-7000-beef:2' },
     ]);
   });
 

@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Clock } from '@meshway/clock';
-import { lastValueFrom, type Observable } from 'rxjs';
+import { ORDER_CREATED, type OrderCreated } from '@meshway/contracts';
+import { EventPublisher } from '@meshway/events';
+import { SERVICE_IDENTITY, type ServiceIdentity } from '@meshway/service';
 import type { CreateOrder, Order } from './order.schema.js';
 import { orderNotFound, unknownUser } from './orders.errors.js';
-import { ORDER_CREATED_EVENT, ORDER_EVENTS, ORDERS_CLOCK, USER_DIRECTORY } from './orders.tokens.js';
+import { ORDERS_CLOCK, USER_DIRECTORY } from './orders.tokens.js';
 import type { UserDirectory } from './user.directory.js';
-
-/** What publishes order events: a Nest `ClientProxy` on NATS in the app, a recorder in tests. */
-export interface OrderEvents {
-  emit(pattern: string, data: Order): Observable<unknown>;
-}
 
 /** Orders in memory, per instance (a sample store; a real service would use a database). */
 @Injectable()
@@ -20,8 +17,9 @@ export class OrdersService {
 
   constructor(
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
-    @Inject(ORDER_EVENTS) private readonly events: OrderEvents,
+    @Inject(EventPublisher) private readonly events: EventPublisher,
     @Inject(ORDERS_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
   ) {}
 
   /** Stores the order and publishes `orders.created`; 422 USER_NOT_FOUND when the user is unknown. */
@@ -52,12 +50,18 @@ export class OrdersService {
     return userId === undefined ? all : all.filter((order) => order.userId === userId);
   }
 
-  /** The order is stored either way: a lost event is logged, it does not fail the request. */
+  /**
+   * Publishes `orders.created` (the order as JSON) into ORDER_EVENTS and waits for the stream's ack. The order is stored
+   * either way: a lost event is logged with its msgId (publishing it again with that msgId stores it at most once).
+   */
   private async publishCreated(order: Order): Promise<void> {
+    // Order ids count per instance from 1; the instance id (host, port, random hex) makes the msgId unique across
+    // instances and restarts, so de-duplication never drops another order's event.
+    const msgId = `order-created:${this.identity.instance}:${order.id}`;
     try {
-      await lastValueFrom(this.events.emit(ORDER_CREATED_EVENT, order), { defaultValue: undefined });
+      await this.events.publish(ORDER_CREATED, order satisfies OrderCreated, { msgId });
     } catch (error) {
-      this.logger.warn(`${ORDER_CREATED_EVENT} for order ${order.id} was not published: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`${ORDER_CREATED} for order ${order.id} (msgId ${msgId}) was not published: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
