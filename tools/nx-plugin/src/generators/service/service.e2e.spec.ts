@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
 const PROBE = 'e2e-probe';
+/** NATS services with durable events, generated beside the HTTP probe: their own specs run on a private nats-server -js. */
+const EVENT_PROBES = { 'e2e-pub-probe': 'publish', 'e2e-sub-probe': 'consume' } as const;
+const ALL_PROBES = [PROBE, ...Object.keys(EVENT_PROBES)];
 const GROUPS = ['apps', 'libs', 'tools', 'test', 'bench'];
 /** node_modules entries tools write into: kept local to the copy, never shared with the real tree. */
 const LOCAL_ONLY = new Set(['@meshway', '.vite', '.vitest', '.cache']);
@@ -17,7 +20,7 @@ function copyWorkspace(into: string): void {
   const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' });
   for (const file of listed.split('\0').filter(Boolean)) {
     const from = join(REPO_ROOT, file);
-    if (file.startsWith(`apps/${PROBE}/`) || !existsSync(from)) continue;
+    if (ALL_PROBES.some((probe) => file.startsWith(`apps/${probe}/`)) || !existsSync(from)) continue;
     mkdirSync(dirname(join(into, file)), { recursive: true });
     copyFileSync(from, join(into, file));
   }
@@ -85,15 +88,19 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
     root = mkdtempSync(join(tmpdir(), 'meshway-gen-e2e-'));
     copyWorkspace(root);
     generated = await bin(root, 'nx', ['g', '@meshway/nx:service', PROBE, '--transport=http', '--no-interactive']);
-    // Instead of `npm install` (slow, and it would write through the shared node_modules): link the new package.
+    for (const [name, events] of Object.entries(EVENT_PROBES)) {
+      generated += await bin(root, 'nx', ['g', '@meshway/nx:service', name, '--transport=nats', `--events=${events}`, '--no-interactive']);
+    }
+    // Instead of `npm install` (slow, and it would write through the shared node_modules): link the new packages.
     linkWorkspacePackages(root);
-    writeFileSync(join(root, 'tsconfig.probe.json'), JSON.stringify({ extends: './tsconfig.json', include: [`apps/${PROBE}/src/**/*.ts`, `apps/${PROBE}/vitest.config.ts`] }));
+    const include = ALL_PROBES.flatMap((probe) => [`apps/${probe}/src/**/*.ts`, `apps/${probe}/vitest.config.ts`]);
+    writeFileSync(join(root, 'tsconfig.probe.json'), JSON.stringify({ extends: './tsconfig.json', include }));
     // The three checks run side by side: on an idle 2-core machine the whole spec takes well under 90 s;
     // the generous timeouts only keep a loaded CI machine from failing it.
     checks = {
-      tests: started(bin(root, 'vitest', ['run', '--project', PROBE])),
+      tests: started(bin(root, 'vitest', ['run', ...ALL_PROBES.flatMap((probe) => ['--project', probe])])),
       typecheck: started(bin(root, 'tsc', ['-p', 'tsconfig.probe.json'])),
-      lint: started(bin(root, 'eslint', ['--max-warnings=0', `apps/${PROBE}`])),
+      lint: started(bin(root, 'eslint', ['--max-warnings=0', ...ALL_PROBES.map((probe) => `apps/${probe}`)])),
       build: started(buildScript(root)),
     };
   }, 30_000);
@@ -103,16 +110,18 @@ describe('nx g @meshway/nx:service, for real, in a copy of this workspace', () =
     if (root) rmSync(root, { recursive: true, force: true });
   }, 180_000);
 
-  it('creates the service and links it like npm install would', () => {
-    expect(generated).toContain(`CREATE apps/${PROBE}/src/main.ts`);
+  it('creates the services and links them like npm install would', () => {
+    for (const probe of ALL_PROBES) expect(generated).toContain(`CREATE apps/${probe}/src/main.ts`);
+    expect(generated).toContain('CREATE apps/e2e-sub-probe/src/sample-event.consumer.ts');
     expect(JSON.parse(readFileSync(join(root, 'apps', PROBE, 'package.json'), 'utf8'))).toMatchObject({ name: `@meshway/${PROBE}`, meshway: { role: 'service', transport: 'http' } });
     expect(existsSync(join(root, 'node_modules', '@meshway', PROBE, 'src', 'main.ts'))).toBe(true);
   });
 
-  it('passes its own unit and e2e specs with zero hand edits', async () => {
+  it('passes its own unit and e2e specs with zero hand edits (HTTP; NATS with --events=publish and --events=consume)', async () => {
     const { ok, output } = await checks!.tests;
     expect(ok, output).toBe(true);
-    expect(output).toMatch(/Test Files\s+2 passed \(2\)/);
+    // HTTP: echo + e2e; publish: echo + e2e; consume: echo + handled-events + e2e.
+    expect(output).toMatch(/Test Files\s+7 passed \(7\)/);
     expect(output).toMatch(/Tests\s+\d+ passed/);
   }, 180_000);
 
