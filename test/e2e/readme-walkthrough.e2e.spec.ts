@@ -29,22 +29,51 @@ const EXPECTED: ((output: string) => void)[] = [
   (out) => { expect(out).toMatch(/^meshway_gateway_requests_total\{.*route=.*\} \d+/m); },
 ];
 
-/** Splits a README curl line into argv, honouring single quotes (all the README uses). */
-function argv(line: string): string[] {
-  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+/** The admin token `npm start` leaves for the CLI (and for the README's admin curl lines). */
+function adminToken(): string {
+  return readFileSync(join(REPO_ROOT, '.meshway', 'admin-token'), 'utf8').trim();
 }
 
-// `npm start`'s orchestrator, as a user runs it, on free ports; then the README's curl lines, verbatim but for the ports.
-describe('README walk-through against `npm start`', () => {
+interface Setup {
+  readonly name: string;
+  /** Whether the start must print no warning at all (with NATS; without it, events say once that they are off). */
+  readonly quiet: boolean;
+  /** Starts what the platform needs and returns NATS_URL and the banner's transport line. */
+  start(): Promise<{ readonly natsUrl: string; readonly transportLine: RegExp; stop(): Promise<void> }>;
+}
+
+const SETUPS: readonly Setup[] = [
+  {
+    name: 'with NATS',
+    quiet: true,
+    async start() {
+      // A private NATS, so this platform's orders never answers another test's requests (same subjects, same queue group).
+      const nats: StartedNatsServer = await startNatsServer({ jetStream: true });
+      return { natsUrl: nats.url, transportLine: new RegExp(`Transport: NATS reachable at ${nats.url.replace(/\./g, '\\.')} — NATS services answer over NATS`), stop: () => nats.stop() };
+    },
+  },
+  {
+    // Issue #11: `npm ci && npm start` on a machine without nats-server runs everything over HTTP.
+    name: 'with NATS unreachable (MESHWAY_TRANSPORT=auto → HTTP)',
+    quiet: false,
+    async start() {
+      const closed = `nats://127.0.0.1:${String(await freePort())}`;
+      return { natsUrl: closed, transportLine: /Transport: HTTP \(NATS not reachable at nats:\/\/127\.0\.0\.1:\d+: .*\) — NATS services serve their handlers over HTTP; events are off/, stop: () => Promise.resolve() };
+    },
+  },
+];
+
+// `npm start`'s orchestrator, as a user runs it, on free ports; then the README's curl lines, verbatim but for the ports,
+// run by a shell in the repository (as a user pastes them).
+describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) => {
   let dev: ManagedProcess;
-  let nats: StartedNatsServer;
+  let platform: Awaited<ReturnType<Setup['start']>>;
   const dataDir = mkdtempSync(join(tmpdir(), 'meshway-readme-'));
   const ports = new Map<string, string>();
 
   beforeAll(async () => {
     for (const fixed of ['8500', '8080', '8081']) ports.set(fixed, String(await freePort()));
-    // A private NATS, so this platform's orders never answers another test's requests (same subjects, same queue group).
-    nats = await startNatsServer();
+    platform = await setup.start();
     dev = spawnProcess({
       name: 'npm-start',
       command: process.execPath,
@@ -55,7 +84,8 @@ describe('README walk-through against `npm start`', () => {
         GATEWAY_PORT: ports.get('8080') ?? '',
         GATEWAY_ADMIN_PORT: ports.get('8081') ?? '',
         REGISTRY_DATA_DIR: dataDir,
-        NATS_URL: nats.url,
+        NATS_URL: platform.natsUrl,
+        MESHWAY_TRANSPORT: 'auto',
         LOG_LEVEL: 'warn',
       },
     });
@@ -64,14 +94,16 @@ describe('README walk-through against `npm start`', () => {
 
   afterAll(async () => {
     await dev.kill('SIGKILL');
-    await nats.stop();
+    await platform.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints a banner with every component and the transport in use', () => {
+  it('prints a banner with every component, the transport in use and where the admin token is', () => {
     const out = dev.output();
     for (const name of ['registry', 'users', 'orders', 'gateway']) expect(out).toMatch(new RegExp(`^\\s*${name}\\s+http://127\\.0\\.0\\.1:\\d+`, 'm'));
-    expect(out).toContain(`Transport: NATS at ${nats.url}`);
+    expect(out).toMatch(platform.transportLine);
+    expect(out).toContain('Admin API token: .meshway/admin-token');
+    if (setup.quiet) expect(out).not.toMatch(/"level":(?:40|50)|\bWARN\b|\bERROR\b/);
   });
 
   it('has as many expectations as the README has curl lines', () => {
@@ -81,16 +113,16 @@ describe('README walk-through against `npm start`', () => {
   it('answers every curl line of the README as documented', async () => {
     // Announced routes reach the gateway within a second of registration: wait until both are in its table.
     await waitFor(async () => {
-      const table = await (await fetch(`http://127.0.0.1:${ports.get('8081') ?? ''}/routes`)).text();
+      const table = await (await fetch(`http://127.0.0.1:${ports.get('8081') ?? ''}/routes`, { headers: { authorization: `Bearer ${adminToken()}` } })).text();
       return table.includes('"/api/users"') && table.includes('"/api/orders"');
-    }, { timeoutMs: 10_000 });
+    }, { timeoutMs: 20_000 });
     for (const [i, line] of walkthrough().entries()) {
       const local = line.replace(/127\.0\.0\.1:(8500|8080|8081)/g, (_, port: string) => `127.0.0.1:${ports.get(port) ?? port}`);
-      const { stdout } = await run('curl', argv(local).slice(1), { timeout: 10_000 });
+      const { stdout } = await run('sh', ['-c', local], { cwd: REPO_ROOT, timeout: 10_000 });
       try {
         EXPECTED[i]?.(stdout);
       } catch (error) {
-        throw new Error(`README line ${i + 1}: ${line}\n-> ${stdout.slice(0, 500)}\n${String(error)}`, { cause: error });
+        throw new Error(`README line ${String(i + 1)}: ${line}\n-> ${stdout.slice(0, 500)}\n${String(error)}`, { cause: error });
       }
     }
   });

@@ -16,6 +16,8 @@ export interface BannerModel {
   readonly transportLine: string;
   /** `Restarts: …`: what happens when a component exits after ready. */
   readonly restartLine?: string;
+  /** Where the gateway's admin token is. */
+  readonly adminLine?: string;
   /** What did not start and why. */
   readonly notes: readonly { readonly name: string; readonly reason: string }[];
   readonly readyMs: number;
@@ -39,6 +41,7 @@ export function formatBanner(model: BannerModel, color = false): string {
     ...(rows.length > 0 ? rows : ['   (nothing started)']),
     ` ${model.transportLine}`,
     ...(model.restartLine === undefined ? [] : [` ${model.restartLine}`]),
+    ...(model.adminLine === undefined ? [] : [` ${model.adminLine}`]),
     ...model.notes.map((note) => ` ${paint(33, `Not started: ${note.name} (${note.reason})`)}`),
     ` ${paint(32, `Meshway ready in ${Math.round(model.readyMs)} ms`)}  (Ctrl-C stops everything)`,
     rule,

@@ -36,7 +36,7 @@ const NATS_SCHEMES = ['nats:', 'tls:', 'ws:', 'wss:'];
 /**
  * Resolves the env contract: REGISTRY_PORT, REGISTRY_DATA_DIR (made absolute against `rootDir`),
  * GATEWAY_PORT, GATEWAY_ADMIN_PORT, CONSUL_HTTP_ADDR (from REGISTRY_PORT), CONSUL_HTTP_TOKEN (only if
- * set), NATS_URL, MESHWAY_TRANSPORT, LOG_LEVEL. Throws `MESHWAY_DEV_BAD_ENV` naming the variable.
+ * set), GATEWAY_ADMIN_TOKEN (only if set; see `withAdminToken`), NATS_URL, MESHWAY_TRANSPORT, LOG_LEVEL. Throws `MESHWAY_DEV_BAD_ENV` naming the variable.
  */
 export function resolvePlatformEnv(parent: NodeJS.ProcessEnv, rootDir: string): PlatformEnv {
   const pick = (name: keyof typeof PLATFORM_ENV_DEFAULTS): string => nonBlank(parent[name]) ?? PLATFORM_ENV_DEFAULTS[name];
@@ -50,6 +50,7 @@ export function resolvePlatformEnv(parent: NodeJS.ProcessEnv, rootDir: string): 
   const natsServers = parseNatsUrl(pick('NATS_URL'));
   const dataDir = pick('REGISTRY_DATA_DIR');
   const token = nonBlank(parent.CONSUL_HTTP_TOKEN);
+  const adminToken = nonBlank(parent.GATEWAY_ADMIN_TOKEN);
   const vars: Record<string, string> = {
     REGISTRY_PORT: String(registryPort),
     REGISTRY_DATA_DIR: isAbsolute(dataDir) ? dataDir : resolve(rootDir, dataDir),
@@ -60,6 +61,7 @@ export function resolvePlatformEnv(parent: NodeJS.ProcessEnv, rootDir: string): 
     MESHWAY_TRANSPORT: transport,
     LOG_LEVEL: pick('LOG_LEVEL'),
     ...(token === undefined ? {} : { CONSUL_HTTP_TOKEN: token }),
+    ...(adminToken === undefined ? {} : { GATEWAY_ADMIN_TOKEN: adminToken }),
   };
   return { vars, registryPort, gatewayPort, gatewayAdminPort, natsUrl: pick('NATS_URL'), natsServers, transport };
 }

@@ -6,6 +6,7 @@ import { DevError, DevErrorCode } from './dev.errors.js';
 import { resolveDevOptions, type DevOptions, type ResolvedDevOptions } from './dev.options.js';
 import { launchStage, waitHealthy, type LaunchContext, type LaunchedInstance } from './instance.launcher.js';
 import { LogPrefixer } from './log.prefixer.js';
+import { withAdminToken } from './admin-token.js';
 import { resolvePlatformEnv, withDecidedTransport, type PlatformEnv } from './platform.env.js';
 import { bannerLinks, base, healthUrl } from './platform.urls.js';
 import { ProcessSupervisor, type StopReport } from './process.supervisor.js';
@@ -73,7 +74,8 @@ export async function startPlatform(options: DevOptions = {}): Promise<PlatformH
   const plan = planStart(readCatalog(o.appsDir), { ...(o.only ? { only: o.only } : {}), replicas: o.replicas });
   await checkFixedPorts(plan, asked);
   const transport = await chooseTransport(asked);
-  const env = withDecidedTransport(asked, transport.transport);
+  const admin = await withAdminToken(withDecidedTransport(asked, transport.transport), o.rootDir);
+  const env = admin.env;
   const stages = await assignPorts(plan, env);
   const width = Math.max(OWN_NAME.length, ...stages.flat().map((i) => i.planned.name.length));
   const prefixer = new LogPrefixer(o.output, { color: o.color, width });
@@ -100,6 +102,7 @@ export async function startPlatform(options: DevOptions = {}): Promise<PlatformH
     entries: [],
     transportLine: transport.line,
     restartLine: describeRestartPolicy(o.restart),
+    adminLine: admin.line,
     notes: plan.notes,
     readyMs: o.clock.monotonic() - started,
   };
