@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,9 +30,18 @@ const EXPECTED: ((output: string) => void)[] = [
   (out) => { expect(out).toMatch(/^meshway_gateway_requests_total\{.*route=.*\} \d+/m); },
 ];
 
-/** The admin token `npm start` leaves for the CLI (and for the README's admin curl lines). */
-function adminToken(): string {
-  return readFileSync(join(REPO_ROOT, '.meshway', 'admin-token'), 'utf8').trim();
+/**
+ * The admin token this run's `npm start` gets. Given through GATEWAY_ADMIN_TOKEN rather than left in `.meshway/admin-token`:
+ * other tests (and a developer's own `npm start`) write that file in the same checkout. The README's
+ * `$(cat .meshway/admin-token)` is replaced by it, as the ports are (admin-token.spec.ts covers the file).
+ */
+const ADMIN_TOKEN = randomBytes(24).toString('base64url');
+
+/** The bash block between the security walkthrough markers of README.md. */
+function securityWalkthrough(): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf('<!-- security-walkthrough:start'), readme.indexOf('<!-- security-walkthrough:end -->'));
+  return block.slice(block.indexOf('```bash\n') + '```bash\n'.length, block.lastIndexOf('```'));
 }
 
 interface Setup {
@@ -86,6 +96,7 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
         REGISTRY_DATA_DIR: dataDir,
         NATS_URL: platform.natsUrl,
         MESHWAY_TRANSPORT: 'auto',
+        GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
       },
     });
@@ -102,7 +113,7 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
     const out = dev.output();
     for (const name of ['registry', 'users', 'orders', 'gateway']) expect(out).toMatch(new RegExp(`^\\s*${name}\\s+http://127\\.0\\.0\\.1:\\d+`, 'm'));
     expect(out).toMatch(platform.transportLine);
-    expect(out).toContain('Admin API token: .meshway/admin-token');
+    expect(out).toContain('Admin API token: GATEWAY_ADMIN_TOKEN from your environment');
     if (setup.quiet) expect(out).not.toMatch(/"level":(?:40|50)|\bWARN\b|\bERROR\b/);
   });
 
@@ -113,11 +124,11 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
   it('answers every curl line of the README as documented', async () => {
     // Announced routes reach the gateway within a second of registration: wait until both are in its table.
     await waitFor(async () => {
-      const table = await (await fetch(`http://127.0.0.1:${ports.get('8081') ?? ''}/routes`, { headers: { authorization: `Bearer ${adminToken()}` } })).text();
+      const table = await (await fetch(`http://127.0.0.1:${ports.get('8081') ?? ''}/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
       return table.includes('"/api/users"') && table.includes('"/api/orders"');
     }, { timeoutMs: 20_000 });
     for (const [i, line] of walkthrough().entries()) {
-      const local = line.replace(/127\.0\.0\.1:(8500|8080|8081)/g, (_, port: string) => `127.0.0.1:${ports.get(port) ?? port}`);
+      const local = line.replace(/127\.0\.0\.1:(8500|8080|8081)/g, (_, port: string) => `127.0.0.1:${ports.get(port) ?? port}`).replaceAll('$(cat .meshway/admin-token)', ADMIN_TOKEN);
       const { stdout } = await run('sh', ['-c', local], { cwd: REPO_ROOT, timeout: 10_000 });
       try {
         EXPECTED[i]?.(stdout);
@@ -125,6 +136,16 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
         throw new Error(`README line ${String(i + 1)}: ${line}\n-> ${stdout.slice(0, 500)}\n${String(error)}`, { cause: error });
       }
     }
+  });
+
+  it('protects users with an API key and a rate limit as the README\'s Security section shows, live', async () => {
+    if (!setup.quiet) return; // once is enough: the same gateway either way
+    const script = securityWalkthrough().replace(/127\.0\.0\.1:8080/g, `127.0.0.1:${ports.get('8080') ?? ''}`);
+    const { stdout } = await run('bash', ['-c', script], { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, MESHWAY_ADMIN_URL: `http://127.0.0.1:${ports.get('8081') ?? ''}`, GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN } });
+    const refused = /\{"error":\{"code":"MESHWAY_UNAUTHENTICATED"[^\n]*\}\}/.exec(stdout);
+    expect(refused, stdout).not.toBeNull();
+    expect(stdout).toMatch(/\{"id":"1","name":"Ada Lovelace","email":"ada@example\.com"\}/);
+    expect(stdout.trimEnd().endsWith('200 200 200 200 429'), stdout).toBe(true);
   });
 
   it('stops everything on Ctrl-C within 5 s and exits 0', async () => {
