@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { REPO_ROOT, freePort } from '@meshway/testing';
+import { REPO_ROOT, TestIssuer, freePort } from '@meshway/testing';
 import { autocannon, timedLoop, type Latency, type Throughput } from './load.generator.js';
 import { natsRequestLoop } from './nats.latency.js';
 import { groupCpuSeconds } from './process.stats.js';
-import { printReport, type GatewayBenchResult, type TargetResult } from './gateway.report.js';
+import { printReport, VARIANTS, type GatewayBenchResult, type TargetResult } from './gateway.report.js';
 import { machine } from './system.info.js';
 import { NATS_SUBJECT, startFloor, startHttpProxy, startMeshway, startNatsResponder, startNginx, startUpstream, type MeshwayVariant, type Target } from './targets.js';
 
@@ -43,7 +43,7 @@ interface Samples {
 async function measureThroughput(target: Target, connections: number, seconds: number): Promise<{ result: Throughput; cpuUs: number }> {
   const pid = target.process?.pid;
   const before = pid === undefined ? 0 : await groupCpuSeconds(pid);
-  const result = await autocannon(target.url, connections, seconds);
+  const result = await autocannon(target.url, connections, seconds, target.headers);
   const after = pid === undefined ? 0 : await groupCpuSeconds(pid);
   return { result, cpuUs: result.requests > 0 ? ((after - before) * 1e6) / result.requests : Number.NaN };
 }
@@ -83,20 +83,35 @@ interface Lineup {
  * Gateway variants measured beside the default one in the same run: `BENCH_BASELINE=<checkout>` adds the gateway of
  * another checkout (e.g. `git worktree add /tmp/before <ref> && (cd /tmp/before && npm ci)`) for before/after ratios.
  */
-function gatewayVariants(): MeshwayVariant[] {
+async function gatewayVariants(issuer: TestIssuer): Promise<MeshwayVariant[]> {
   const baseline = process.env.BENCH_BASELINE;
-  return baseline ? [{ name: `Meshway gateway (${basename(baseline)} checkout)`, root: baseline }] : [];
+  const token = await issuer.sign('bench-client', 'items:read');
+  const jwks = issuer.auth();
+  return [
+    // Issue #8: the default resilience policies (retries, budget, breaker, outlier ejection) against none.
+    { name: VARIANTS.policiesOff, routeFields: 'retries: false, budget: false, breaker: false, outlier: false' },
+    // Issue #9: an RS256 JWT (verified once, then from the cache) and a Redis rate limit on every request.
+    {
+      name: VARIANTS.secured,
+      extraYaml: `auth:\n  jwt:\n    - { issuer: "${jwks.issuer}", audiences: ["${jwks.audiences.join('", "')}"], algorithms: [${jwks.algorithms.join(', ')}], jwksUrl: "${jwks.jwksUrl}" }\n`,
+      routeFields: 'auth: jwt, scopes: [items:read], rateLimit: { points: 1000000000, durationSec: 60, by: consumer }',
+      env: { GATEWAY_RATE_LIMIT_STORE: 'redis', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      headers: { authorization: `Bearer ${token}` },
+    },
+    ...(baseline ? [{ name: `Meshway gateway (${basename(baseline)} checkout)`, root: baseline }] : []),
+  ];
 }
 
 /** Starts every target, each in its own process group (nginx only when installed). */
-async function startLineup(natsUrl: string): Promise<Lineup> {
+async function startLineup(natsUrl: string, issuer: TestIssuer): Promise<Lineup> {
   const upstream = await startUpstream();
   const all: Target[] = [upstream];
   try {
+    const variantsToStart = await gatewayVariants(issuer);
     const [proxy, meshway, nginx, floorNode, floorFastify, bridge, ...variants] = await Promise.all([
       startHttpProxy(upstream), startMeshway(upstream, natsUrl), freePort().then((port) => startNginx(upstream, port)),
       startFloor(upstream, 'node'), startFloor(upstream, 'fastify'), startFloor(upstream, 'nats', natsUrl),
-      ...gatewayVariants().map((variant) => startMeshway(upstream, natsUrl, variant)),
+      ...variantsToStart.map((variant) => startMeshway(upstream, natsUrl, variant)),
     ]);
     const variantTargets = variants.map((v) => v.http);
     all.push(proxy, meshway.http, floorNode, floorFastify, bridge, ...variantTargets, ...(nginx ? [nginx] : []));
@@ -115,15 +130,15 @@ async function stopLineup(targets: readonly Target[]): Promise<void> {
 
 async function measureHttp(lineup: Lineup, settings: Settings): Promise<TargetResult[]> {
   const samples = new Map<Target, Samples>(lineup.http.map((t) => [t, { throughput: [], cpuUsPerRequest: [], moderate: [], single: [] }]));
-  for (const target of lineup.http) await autocannon(target.url, settings.connections, 1); // warm-up (JIT, pools)
+  for (const target of lineup.http) await autocannon(target.url, settings.connections, 1, target.headers); // warm-up (JIT, pools, token cache)
   await interleave(lineup.http, settings.rounds, async (target, s) => {
     const { result, cpuUs } = await measureThroughput(target, settings.connections, settings.seconds);
     s.throughput.push(result);
     s.cpuUsPerRequest.push(cpuUs);
   }, samples);
   await interleave(lineup.http, settings.rounds, async (target, s) => {
-    s.moderate.push(await timedLoop(target.url, settings.moderateConnections, settings.latencySeconds));
-    s.single.push(await timedLoop(target.url, 1, settings.latencySeconds));
+    s.moderate.push(await timedLoop(target.url, settings.moderateConnections, settings.latencySeconds, target.headers));
+    s.single.push(await timedLoop(target.url, 1, settings.latencySeconds, target.headers));
   }, samples);
   return lineup.http.map((t) => summarise(t, samples.get(t)!));
 }
@@ -175,7 +190,11 @@ function settingsOf(options: GatewayBenchOptions): Settings {
 export async function runGatewayBench(options: GatewayBenchOptions = {}): Promise<GatewayBenchResult> {
   const settings = settingsOf(options);
   const before = machine();
-  const lineup = await startLineup(settings.natsUrl);
+  const issuer = await TestIssuer.start({ issuer: 'https://bench.meshway.test' });
+  const lineup = await startLineup(settings.natsUrl, issuer).catch(async (error: unknown) => {
+    await issuer.close();
+    throw error;
+  });
   try {
     const targets = await measureHttp(lineup, settings);
     const nats = await measureNats(lineup, settings);
@@ -195,5 +214,6 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
     return result;
   } finally {
     await stopLineup(lineup.all);
+    await issuer.close();
   }
 }

@@ -35,7 +35,23 @@ export interface GatewayBenchResult {
   };
 }
 
+/** Names of the gateway variants measured beside the default one, for the ratios the issues ask for. */
+export const VARIANTS = {
+  plain: 'Meshway gateway',
+  policiesOff: 'Meshway gateway, resilience policies off',
+  secured: 'Meshway gateway + RS256 JWT (cached) + Redis rate limit',
+} as const;
+
 const ms = (value: number): string => value.toFixed(3);
+
+/** `a / b` of two targets' req/s, named; undefined when either is missing. */
+function ratio(targets: readonly TargetResult[], a: string, b: string, goal: number): string | undefined {
+  const x = targets.find((t) => t.name === a)?.rps;
+  const y = targets.find((t) => t.name === b)?.rps;
+  if (x === undefined || y === undefined) return undefined;
+  const value = x / y;
+  return `${a} / ${b}: ${value.toFixed(2)} (goal ≥ ${goal.toFixed(2)}${value >= goal ? ', met' : ', NOT met'})`;
+}
 
 function row(cells: readonly string[], widths: readonly number[]): string {
   return `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
@@ -56,6 +72,12 @@ export function printReport(result: GatewayBenchResult): void {
     row(header, widths),
     row(widths.map((w) => '-'.repeat(w)), widths),
     ...lines.map((l) => row(l, widths)),
+    '',
+    ...[
+      ratio(result.targets, VARIANTS.plain, VARIANTS.policiesOff, 0.95),
+      ratio(result.targets, VARIANTS.secured, VARIANTS.plain, 0.85),
+      ratio(result.targets, VARIANTS.secured, '@fastify/http-proxy', 0.9),
+    ].flatMap((line) => (line === undefined ? [] : [line])),
     '',
     `HTTP→NATS at 1 in flight: p50 ${ms(result.nats.viaGatewayP50)} ms via the gateway vs ${ms(result.nats.bareP50)} ms bare NATS request-reply ` +
       `(${(result.nats.viaGatewayP50 / result.nats.bareP50).toFixed(2)}×); p99 ${ms(result.nats.viaGatewayP99)} vs ${ms(result.nats.bareP99)} ms. ` +

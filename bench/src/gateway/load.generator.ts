@@ -16,8 +16,9 @@ export interface Throughput {
 }
 
 /** autocannon in its own process (so the load generator never shares an event loop with a target). */
-export async function autocannon(url: string, connections: number, seconds: number): Promise<Throughput> {
-  const { stdout } = await run(process.execPath, [AUTOCANNON, '-c', String(connections), '-d', String(seconds), '--json', url], { maxBuffer: 64 * 1024 * 1024 });
+export async function autocannon(url: string, connections: number, seconds: number, headers: Readonly<Record<string, string>> = {}): Promise<Throughput> {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
+  const { stdout } = await run(process.execPath, [AUTOCANNON, '-c', String(connections), '-d', String(seconds), ...headerArgs, '--json', url], { maxBuffer: 64 * 1024 * 1024 });
   const result = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, errors: result.errors + result.non2xx };
 }
@@ -39,7 +40,7 @@ export function percentiles(samples: number[]): Latency {
  * `concurrency` keep-alive connections, each sending its next request as soon as the last one ends,
  * for `seconds`; every latency measured with performance.now() (autocannon rounds to whole ms).
  */
-export async function timedLoop(url: string, concurrency: number, seconds: number): Promise<Latency> {
+export async function timedLoop(url: string, concurrency: number, seconds: number, headers: Readonly<Record<string, string>> = {}): Promise<Latency> {
   const { origin, pathname, search } = new URL(url);
   const pool = new Pool(origin, { connections: concurrency, pipelining: 1 });
   const samples: number[] = [];
@@ -48,7 +49,7 @@ export async function timedLoop(url: string, concurrency: number, seconds: numbe
     while (performance.now() < until) {
       const started = performance.now();
       try {
-        const res = await pool.request({ path: pathname + search, method: 'GET' });
+        const res = await pool.request({ path: pathname + search, method: 'GET', headers });
         await res.body.dump();
         if (res.statusCode === 200) samples.push(performance.now() - started);
       } catch {

@@ -13,6 +13,8 @@ export interface Target {
   readonly name: string;
   readonly url: string;
   readonly process: ManagedProcess | undefined;
+  /** Headers every request to it carries (a bearer token). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 async function portOf(proc: ManagedProcess, pattern: RegExp): Promise<number> {
@@ -51,6 +53,8 @@ export interface MeshwayVariant {
   /** Extra fields for the HTTP route, YAML flow-mapping entries (e.g. `auth: jwt`). */
   readonly routeFields?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Headers every request to this variant carries. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The real gateway entry (`apps/gateway/src/main.ts`) with static discovery: routing, balancing and metrics all on. */
@@ -70,7 +74,7 @@ export async function startMeshway(upstream: Target, natsUrl: string, variant: M
   });
   const gatewayPort = await portOf(proc, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
   return {
-    http: { name: variant.name, url: `http://127.0.0.1:${gatewayPort}/items`, process: proc },
+    http: { name: variant.name, url: `http://127.0.0.1:${gatewayPort}/items`, process: proc, ...(variant.headers ? { headers: variant.headers } : {}) },
     nats: { name: `${variant.name} HTTP→NATS`, url: `http://127.0.0.1:${gatewayPort}/nats/items`, process: proc },
   };
 }
