@@ -12,6 +12,7 @@ import { toApiError } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
 import { HttpRpcServer } from './http-rpc.server.js';
 import { natsReadinessCheck } from './nats-readiness.check.js';
+import { serveOpenApi } from './openapi.document.js';
 import { ServiceError, ServiceErrorCode } from './service.errors.js';
 import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions } from './service.options.js';
 import type { ServiceIdentity } from './service.identity.js';
@@ -143,6 +144,7 @@ export async function bootstrapService(appModule: Type<unknown>, options: Servic
     const resolved = moduleOptions(app, given);
     app.useLogger(app.get(Logger));
     tagResponses(app);
+    serveOpenApi(app, app.getHttpAdapter().getInstance(), resolved);
     const config = app.get<unknown, ServiceConfig>(MESHWAY_CONFIG, { strict: false });
     const transport = app.get<unknown, TransportDecision>(SERVICE_TRANSPORT, { strict: false });
     if (transport.served === 'nats') stopNats = await connectNats(app, resolved, config);

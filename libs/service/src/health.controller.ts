@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthChecks, type CheckResult } from './health.checks.js';
 import type { ServiceIdentity, ServiceInfo } from './service.identity.js';
 import { SERVICE_IDENTITY, SERVICE_TRANSPORT } from './service.tokens.js';
@@ -18,6 +19,8 @@ interface StatusReply {
   status(code: number): unknown;
 }
 
+/** Platform endpoints, not the service's API: left out of `/openapi.json`. */
+@ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(

@@ -12,6 +12,12 @@ export { ApiError, ApiErrorCode, type ErrorBody, type FieldError } from './api-e
 export { ApiErrorFilter, toApiError } from './api-error.filter.js';
 export { parseInput, fieldErrors } from './input.parser.js';
 export { ZodValidationPipe } from './zod-validation.pipe.js';
+export { ZodBody, ZodQuery, ZodParams, ApiZodResponse } from './zod-openapi.decorators.js';
+export { PatternDoc, PATTERN_DOC, type PatternDocOptions } from './pattern-doc.decorator.js';
+export { errorBodySchema } from './error-body.schema.js';
+export { serviceDocument, OPENAPI_PATH } from './openapi.document.js';
+export { SUBJECT_EXTENSION } from './pattern.paths.js';
+export { toOpenApiSchema, type OpenApiSchema, type JsonSchema } from './zod-openapi.converter.js';
 export { HttpEnvelopePipe } from './http-envelope.pipe.js';
 export { packageVersion } from './package-version.js';
 export { ServiceError, ServiceErrorCode } from './service.errors.js';

@@ -14,7 +14,12 @@ export interface DocumentedRoute {
   readonly service: string;
   readonly stripPrefix: string | null;
   readonly transport: string;
+  /** NATS routes: the subject the gateway sends to; the service marks the operations it answers with `x-meshway-subject`. */
+  readonly subject?: string | null;
 }
+
+/** A Meshway NATS service's operations name the subject that answers them (see `@meshway/service`'s PatternDoc). */
+const SUBJECT_EXTENSION = 'x-meshway-subject';
 
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -42,20 +47,47 @@ function namespaceRefs(value: unknown, service: string): unknown {
   return out;
 }
 
-function describedOperations(doc: OpenApiDocument, route: DocumentedRoute): [string, string, Record<string, unknown>][] {
-  const matches = routeMatcher(route.path);
+type Found = [path: string, method: string, operation: Record<string, unknown>];
+
+/** The operations of `item` the route lets through: its methods, and for a NATS route only those its subject answers. */
+function routedOperations(item: Readonly<Record<string, unknown>>, route: DocumentedRoute): [string, Record<string, unknown>][] {
   const allowed = route.methods.includes('*') ? undefined : new Set(route.methods.map((m) => m.toLowerCase()));
-  const found: [string, string, Record<string, unknown>][] = [];
+  const found: [string, Record<string, unknown>][] = [];
+  for (const method of OPERATIONS) {
+    const operation = item[method];
+    if (typeof operation !== 'object' || operation === null || (allowed && !allowed.has(method))) continue;
+    const subject = (operation as Record<string, unknown>)[SUBJECT_EXTENSION];
+    if (route.subject && typeof subject === 'string' && subject !== route.subject) continue;
+    found.push([method, operation as Record<string, unknown>]);
+  }
+  return found;
+}
+
+/**
+ * The service's operations this route reaches: by path (the strip prefix put back), or — for a NATS route whose path
+ * the service did not announce itself (a routes-file route to its subject) — by subject, at the route's own path.
+ */
+function describedOperations(doc: OpenApiDocument, route: DocumentedRoute): Found[] {
+  const matches = routeMatcher(route.path);
+  const found: Found[] = [];
   for (const [servicePath, item] of Object.entries(doc.paths ?? {})) {
     const gatewayPath = `${route.stripPrefix ?? ''}${servicePath === '/' && route.stripPrefix ? '' : servicePath}` || '/';
     if (!matches.test(gatewayPath.replace(/\{[^}]+\}/g, 'x'))) continue;
-    for (const method of OPERATIONS) {
-      const operation = item[method];
-      if (typeof operation !== 'object' || operation === null || (allowed && !allowed.has(method))) continue;
-      found.push([gatewayPath, method, operation as Record<string, unknown>]);
+    for (const [method, operation] of routedOperations(item, route)) found.push([gatewayPath, method, operation]);
+  }
+  if (found.length > 0 || !route.subject) return found;
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const [method, operation] of routedOperations(item, route)) {
+      if (operation[SUBJECT_EXTENSION] === route.subject) found.push([openApiPath(route.path), method, operation]);
     }
   }
   return found;
+}
+
+/** `users.getUser`; an id already under the service's name (a NATS subject such as `orders.create`) stays as it is. */
+function namespacedId(service: string, operationId: unknown, fallback: string): string {
+  const id = typeof operationId === 'string' ? operationId : fallback;
+  return id.startsWith(`${service}.`) ? id : `${service}.${id}`;
 }
 
 function undocumented(route: DocumentedRoute): Record<string, unknown> {
@@ -83,8 +115,7 @@ export function mergeOpenApi(routes: readonly DocumentedRoute[], docs: ReadonlyM
       continue;
     }
     for (const [path, method, operation] of operations) {
-      const { operationId } = operation as { operationId?: unknown };
-      (paths[path] ??= {})[method] = namespaceRefs({ ...operation, tags: [route.service], operationId: `${route.service}.${typeof operationId === 'string' ? operationId : `${method}${path}`}` }, route.service);
+      (paths[path] ??= {})[method] = namespaceRefs({ ...operation, tags: [route.service], operationId: namespacedId(route.service, operation.operationId, `${method}${path}`) }, route.service);
     }
   }
   for (const [service, doc] of docs) {
