@@ -48,6 +48,18 @@ describe('loadConfig defaults', () => {
     expect(Object.keys(config)).not.toContain('GATEWAY_PORT');
   });
 
+  it('gives a service a plain listener and no client identity unless TLS files are named', () => {
+    const config = loadConfig(serviceSchema, { env: {} });
+    expect(config.SERVICE_TLS_REQUIRE_CLIENT_CERT).toBe(false);
+    for (const key of ['SERVICE_TLS_CERT_FILE', 'SERVICE_TLS_KEY_FILE', 'SERVICE_TLS_CA_FILE', 'MESHWAY_TLS_CA_FILE', 'MESHWAY_TLS_CERT_FILE', 'MESHWAY_TLS_KEY_FILE'] as const) {
+      expect(config[key]).toBeUndefined();
+    }
+    expect(loadConfig(serviceSchema, { env: { SERVICE_TLS_REQUIRE_CLIENT_CERT: 'yes', SERVICE_TLS_CERT_FILE: 'tls/users.pem' } })).toMatchObject({
+      SERVICE_TLS_REQUIRE_CLIENT_CERT: true,
+      SERVICE_TLS_CERT_FILE: 'tls/users.pem',
+    });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(serviceSchema, { env: { PORT: '', CONSUL_HTTP_TOKEN: '' } })).toMatchObject({ PORT: 0 });
   });

@@ -30,6 +30,18 @@ export const serviceSchema = platformSchema
     SERVICE_ADDRESS: fields.optionalText(),
     /** Register in the registry on start (and deregister on stop). */
     MESHWAY_REGISTER: fields.bool(true),
+    /** PEM certificate chain of the service's HTTPS listener; with `SERVICE_TLS_KEY_FILE`, the listener speaks TLS. */
+    SERVICE_TLS_CERT_FILE: fields.optionalText(),
+    SERVICE_TLS_KEY_FILE: fields.optionalText(),
+    /** CA bundle client certificates must chain to (with `SERVICE_TLS_REQUIRE_CLIENT_CERT=true`). */
+    SERVICE_TLS_CA_FILE: fields.optionalText(),
+    /** Refuse TLS connections without a client certificate signed by `SERVICE_TLS_CA_FILE` (mTLS). */
+    SERVICE_TLS_REQUIRE_CLIENT_CERT: fields.bool(false),
+    /** CA that the services this one calls (MeshClient) must present certificates from; with it, calls go over HTTPS. */
+    MESHWAY_TLS_CA_FILE: fields.optionalText(),
+    /** Client certificate and key MeshClient presents to the services it calls (mTLS). */
+    MESHWAY_TLS_CERT_FILE: fields.optionalText(),
+    MESHWAY_TLS_KEY_FILE: fields.optionalText(),
   });
 
 export type PlatformConfig = z.infer<typeof platformSchema>;

@@ -3,7 +3,7 @@ import { Logger as NestLogger, type NestApplicationOptions, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import { Transport, type NatsOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { ServiceConfig } from '@meshway/config';
+import { loadConfig, serviceSchema, type ServiceConfig } from '@meshway/config';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MESHWAY_CONFIG } from '@meshway/config/nest';
 import { Logger } from '@meshway/logging';
@@ -14,6 +14,8 @@ import { HttpRpcServer } from './http-rpc.server.js';
 import { natsReadinessCheck } from './nats-readiness.check.js';
 import { serveOpenApi } from './openapi.document.js';
 import { ServiceError, ServiceErrorCode } from './service.errors.js';
+import { serviceTlsOf } from './service-tls.config.js';
+import { ServiceTlsListener, type SecureServer } from './service-tls.listener.js';
 import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions } from './service.options.js';
 import type { ServiceIdentity } from './service.identity.js';
 import { SERVICE_IDENTITY, SERVICE_OPTIONS, SERVICE_TRANSPORT } from './service.tokens.js';
@@ -22,7 +24,7 @@ import type { TransportDecision } from './transport.decision.js';
 /** A started service. `close()` drains HTTP and NATS and runs Nest's shutdown hooks; calling it twice is harmless. */
 export interface RunningService {
   readonly app: NestFastifyApplication;
-  /** `http://host:port` of the HTTP listener (health, info, HTTP routes). */
+  /** `http://host:port` of the HTTP listener (health, info, HTTP routes); `https://` when it speaks TLS (`SERVICE_TLS_*`). */
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
@@ -75,10 +77,10 @@ async function serveOverHttp(app: NestFastifyApplication, options: ResolvedServi
   await app.startAllMicroservices();
 }
 
-function urlOf(app: NestFastifyApplication): { url: string; port: number } {
+function urlOf(app: NestFastifyApplication, scheme: 'http' | 'https'): { url: string; port: number } {
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { url: `http://${host}:${address.port}`, port: address.port };
+  return { url: `${scheme}://${host}:${address.port}`, port: address.port };
 }
 
 /** SIGTERM/SIGINT → graceful close, exit 0. Nest's own `enableShutdownHooks` re-raises the signal (exit 143), so we handle it here. */
@@ -115,14 +117,14 @@ function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: F
   void reply.code(apiError.status).send(apiError.toBody());
 }
 
-function startLine(options: ResolvedServiceOptions, transport: TransportDecision, config: ServiceConfig, url: string): string {
+function startLine(options: ResolvedServiceOptions, transport: TransportDecision, config: ServiceConfig, url: string, tls: ServiceTlsListener | undefined): string {
   const how =
     transport.served === 'nats'
       ? `nats at ${config.NATS_URL.join(',')}`
       : transport.declared === 'nats'
         ? `http — NATS handlers served over HTTP; ${transport.reason}`
         : 'http';
-  return `${options.name} listening on ${url} (transport: ${how})`;
+  return `${options.name} listening on ${url} (transport: ${how}${tls ? `; ${tls.describe()}` : ''})`;
 }
 
 /**
@@ -136,9 +138,16 @@ export async function bootstrapService(appModule: Type<unknown>, options: Servic
   const given = resolveServiceOptions(options);
   // Boot errors reject (no process.abort()); logs wait for the pino logger.
   const nestOptions: Readonly<NestApplicationOptions> = { bufferLogs: true, abortOnError: false };
+  // Fastify takes its TLS options when made, before Nest (and its ConfigModule) exists: read SERVICE_TLS_* here.
+  const tlsSettings = serviceTlsOf(loadConfig(serviceSchema));
+  const tls = tlsSettings === undefined ? undefined : await ServiceTlsListener.start(tlsSettings, given.name);
   // Path parameters up to 500 characters, as the gateway routes them.
-  const adapter = new FastifyAdapter({ frameworkErrors, routerOptions: { maxParamLength: 500 } });
-  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, nestOptions);
+  const adapter = new FastifyAdapter({ frameworkErrors, routerOptions: { maxParamLength: 500 }, ...(tls ? { https: tls.serverOptions } : {}) });
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, nestOptions).catch((error: unknown) => {
+    tls?.stop();
+    throw error;
+  });
+  tls?.attach(app.getHttpServer() as unknown as SecureServer); // an https.Server: Fastify was given `https`
   let stopNats = (): void => undefined;
   try {
     const resolved = moduleOptions(app, given);
@@ -150,20 +159,22 @@ export async function bootstrapService(appModule: Type<unknown>, options: Servic
     if (transport.served === 'nats') stopNats = await connectNats(app, resolved, config);
     else if (resolved.transport === 'nats') await serveOverHttp(app, resolved);
     await app.listen(config.PORT, config.HOST);
-    const { url, port } = urlOf(app);
+    const { url, port } = urlOf(app, tls ? 'https' : 'http');
     const log = new NestLogger(resolved.name);
-    log.log(startLine(resolved, transport, config, url));
+    log.log(startLine(resolved, transport, config, url, tls));
     let removeSignalHandlers = (): void => undefined;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= app.close().finally(() => {
         stopNats();
+        tls?.stop();
         removeSignalHandlers();
       }));
     removeSignalHandlers = exitOnSignals(close, log);
     return { app, url, port, close };
   } catch (error) {
     stopNats();
+    tls?.stop();
     await app.close().catch(() => undefined);
     throw error;
   }

@@ -9,10 +9,12 @@ import { ResilienceModule } from '@meshway/resilience/nest';
 import { ApiErrorFilter } from './api-error.filter.js';
 import { HealthChecks } from './health.checks.js';
 import { HealthController } from './health.controller.js';
+import { meshClientTlsModule } from './mesh-client-tls.module.js';
 import { RPC_META } from './http-rpc.server.js';
 import { ServiceIdentity } from './service.identity.js';
 import { resolveServiceOptions, type ResolvedServiceOptions, type ServiceOptions, type ServiceTransport } from './service.options.js';
 import { SERVICE_IDENTITY, SERVICE_OPTIONS, SERVICE_TRANSPORT } from './service.tokens.js';
+import { serviceTlsOf, tlsRegistration } from './service-tls.config.js';
 import { decideTransport, type TransportDecision } from './transport.decision.js';
 
 /** Fixes the instance id once the HTTP listener is bound (services listen on port 0, so only then is the port known). */
@@ -43,8 +45,8 @@ function transportModule(declared: ServiceTransport): DynamicModule {
 }
 
 /** A NATS service serving HTTP registers as `http`, with `meshway-rpc: http`: its patterns answer at `/_meshway/rpc`. */
-function rpcMeta(transport: TransportDecision): { meta?: Record<string, string> } {
-  return transport.declared === 'nats' && transport.served === 'http' ? { meta: { [RPC_META.key]: RPC_META.value } } : {};
+function rpcMeta(transport: TransportDecision): Record<string, string> {
+  return transport.declared === 'nats' && transport.served === 'http' ? { [RPC_META.key]: RPC_META.value } : {};
 }
 
 /**
@@ -54,6 +56,8 @@ function rpcMeta(transport: TransportDecision): { meta?: Record<string, string> 
 function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIdentity) {
   return (config: ServiceConfig, transport: TransportDecision): DiscoveryModuleOptions => ({
     register: config.MESHWAY_REGISTER,
+    // A TLS listener: a TTL check, and `meshway-scheme: https` in meta (see tlsRegistration).
+    ...tlsRegistration(serviceTlsOf(config)).options,
     consul: { addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN === undefined ? {} : { token: config.CONSUL_HTTP_TOKEN }) },
     ...(config.SERVICE_ADDRESS === undefined ? {} : { address: config.SERVICE_ADDRESS }),
     instanceId: () => identity.instance,
@@ -63,7 +67,7 @@ function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIden
       transport: transport.served,
       routes: options.routes,
       ...(options.stripPrefix === undefined ? {} : { stripPrefix: options.stripPrefix }),
-      ...rpcMeta(transport),
+      meta: { ...rpcMeta(transport), ...tlsRegistration(serviceTlsOf(config)).meta },
     },
   });
 }
@@ -88,6 +92,8 @@ export class MeshwayServiceModule {
         // Every HTTP and NATS handler runs inside its caller's x-request-timeout; MeshClient calls inherit what is left.
         ResilienceModule.forRoot({}),
         transport,
+        // MeshClient's client certificate from MESHWAY_TLS_* (global: TransportModule.forRoot picks it up).
+        meshClientTlsModule(),
         // Registers once the listener is bound; drains and deregisters on shutdown.
         DiscoveryModule.forRootAsync({ isGlobal: true, imports: [transport], useFactory: discoveryOptions(resolved, identity), inject: [MESHWAY_CONFIG, SERVICE_TRANSPORT] }),
       ],

@@ -1,7 +1,7 @@
 import type { ServiceInstance } from '@meshway/discovery';
 import { parseHttpTarget, serializePayload } from './call-target.js';
 import type { Exchange, MeshResponse, TransportCaller } from './mesh-call.js';
-import { originOf, type PoolRegistry } from './upstream/pool.registry.js';
+import type { UpstreamConnections } from './upstream/upstream.connections.js';
 import { upstreamFailure } from './upstream/upstream.failure.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
 
@@ -15,9 +15,9 @@ export interface HttpPoolOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** Calls HTTP instances with JSON over the shared keep-alive pools (one undici `Pool` per instance origin). */
+/** Calls HTTP instances with JSON over the shared keep-alive pools (one undici `Pool` per instance origin and TLS identity). */
 export class HttpCaller implements TransportCaller {
-  constructor(readonly pools: PoolRegistry) {}
+  constructor(readonly connections: UpstreamConnections) {}
 
   async send(exchange: Exchange): Promise<MeshResponse> {
     const { instance, payload, signal } = exchange;
@@ -26,7 +26,7 @@ export class HttpCaller implements TransportCaller {
     const headers: Record<string, string> = { accept: 'application/json', ...exchange.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const res = await this.pools.get(originOf(instance, instance.scheme)).request({ method, path, headers, body, signal });
+      const res = await this.connections.pool(instance).request({ method, path, headers, body, signal });
       const text = await res.body.text();
       return this.answer(instance, exchange.target, res.statusCode, flatten(res.headers), text);
     } catch (error) {
@@ -35,16 +35,16 @@ export class HttpCaller implements TransportCaller {
   }
 
   async release(live: readonly ServiceInstance[]): Promise<void> {
-    await this.pools.retain(new Set(live.filter((instance) => instance.transport === 'http').map((instance) => originOf(instance, instance.scheme))));
+    await this.connections.retain(live);
   }
 
   close(): Promise<void> {
-    return this.pools.close();
+    return this.connections.pools.close();
   }
 
   /** Open pools (for tests and metrics). */
   get poolCount(): number {
-    return this.pools.size;
+    return this.connections.pools.size;
   }
 
   private answer(instance: ServiceInstance, target: string, status: number, headers: Record<string, string>, text: string): MeshResponse {

@@ -10,6 +10,8 @@ export { type HttpRequestEnvelope, type HttpReplyEnvelope, isHttpReplyEnvelope, 
 export { MESH_HEADERS, timeoutHeaderValue } from './mesh-headers.js';
 export { PATTERN_RPC_PATH, servesPatternsOverHttp } from './rpc.caller.js';
 export { PoolRegistry, POOL_DEFAULTS, originOf, authorityOf, poolKey, type PoolSettings, type UpstreamTls } from './upstream/pool.registry.js';
+export { UpstreamTlsSet, checkUpstreamTls, type UpstreamTlsFiles, type UpstreamTlsOptions } from './upstream/upstream-tls.js';
+export { connectionOf, UpstreamConnections, type UpstreamConnection } from './upstream/upstream.connections.js';
 export { classifyUpstreamError, failureKindOf, type FailureKind, type UpstreamFailure } from './upstream/upstream.failure.js';
 export { readNestReply, errStatus, classifyNatsError, type ReplyResult } from './upstream/nats.reply.js';
 export { TransportError, TransportErrorCode, UPSTREAM_ERROR_STATUS, isUpstreamErrorCode, type UpstreamErrorCode } from './transport.errors.js';

@@ -51,7 +51,8 @@ export class InstanceDirectory {
     return entry;
   }
 
-  private live(): ServiceInstance[] {
+  /** Every instance of every watched service now (to keep their resources, release the rest). */
+  live(): ServiceInstance[] {
     return [...this.watched.values()].flatMap((entry) => entry.instances ?? []);
   }
 }

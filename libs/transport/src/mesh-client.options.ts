@@ -8,6 +8,7 @@ import type { NatsSource } from './nats.caller.js';
 import { showValue } from './show-value.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
 import { silentLogger, type TransportLogger } from './transport.logger.js';
+import { checkUpstreamTls, type UpstreamTlsOptions } from './upstream/upstream-tls.js';
 
 /** Options of {@link MeshClient}. Only `discovery` is required. */
 export interface MeshClientOptions {
@@ -32,6 +33,13 @@ export interface MeshClientOptions {
   readonly resilience?: ResilienceConfig;
   /** The same, per target service, over `resilience` (e.g. `{ billing: { retries: false, bulkhead: { maxConcurrent: 20 } } }`). */
   readonly services?: Readonly<Record<string, ResilienceConfig>>;
+  /**
+   * TLS towards HTTP instances (mTLS inside the mesh): `default` for every service and/or per service (which wins), each
+   * `{ caFile?, certFile?, keyFile?, serverName? }` (PEM files, followed when they change). A service with an identity is
+   * always called over HTTPS; one without is called over HTTPS only when its instance announces `meshway-scheme: https`.
+   * Default: none.
+   */
+  readonly tls?: UpstreamTlsOptions;
 }
 
 export interface ResolvedMeshClientOptions {
@@ -45,6 +53,7 @@ export interface ResolvedMeshClientOptions {
   readonly http: Required<HttpPoolOptions>;
   readonly resilience: ResilienceConfig;
   readonly services: Readonly<Record<string, ResilienceConfig>>;
+  readonly tls: UpstreamTlsOptions;
   readonly random: Random;
 }
 
@@ -105,6 +114,7 @@ export function resolveOptions(options: MeshClientOptions): ResolvedMeshClientOp
     logger: options.logger ?? silentLogger,
     resilience: resilienceOption('resilience', options.resilience ?? DEFAULT_POLICIES),
     services: Object.fromEntries(Object.entries(options.services ?? {}).map(([service, config]) => [service, resilienceOption(`services.${service}`, config)])),
+    tls: checkUpstreamTls(options.tls ?? {}),
     random: mathRandom,
     http: {
       connections: positiveInteger('http.connections', options.http?.connections ?? MESH_CLIENT_DEFAULTS.http.connections),

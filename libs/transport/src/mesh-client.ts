@@ -6,6 +6,8 @@ import { CallPolicyTable } from './call.policies.js';
 import { HttpCaller } from './http.caller.js';
 import { PatternOverHttpCaller, servesPatternsOverHttp } from './rpc.caller.js';
 import { PoolRegistry } from './upstream/pool.registry.js';
+import { UpstreamConnections } from './upstream/upstream.connections.js';
+import { UpstreamTlsSet } from './upstream/upstream-tls.js';
 import { InstanceDirectory } from './instance.directory.js';
 import type { CallOptions, MeshResponse, TransportCaller } from './mesh-call.js';
 import { resolveOptions, type MeshClientOptions, type ResolvedMeshClientOptions } from './mesh-client.options.js';
@@ -27,15 +29,38 @@ export class MeshClient {
   private readonly http: HttpCaller;
   private readonly patterns: PatternOverHttpCaller;
   private readonly nats: NatsCaller;
+  private readonly tls: UpstreamTlsSet;
+  /** Loading the TLS identities (calls wait for it); undefined once loaded, or when there are none. */
+  private loading: Promise<void> | undefined;
   private closed = false;
 
   constructor(options: MeshClientOptions) {
     this.options = resolveOptions(options);
-    this.http = new HttpCaller(new PoolRegistry(this.options.http));
-    this.patterns = new PatternOverHttpCaller(this.http.pools);
+    const { logger, clock } = this.options;
+    // A reloaded identity makes new pools (its version is in their key): close the old ones once their calls finish.
+    this.tls = new UpstreamTlsSet(this.options.tls, { logger, clock, onChange: () => void this.release(this.directory.live()) });
+    const connections = new UpstreamConnections(new PoolRegistry(this.options.http), (service) => this.tls.for(service));
+    this.http = new HttpCaller(connections);
+    this.patterns = new PatternOverHttpCaller(connections);
     this.nats = new NatsCaller(this.options.nats);
     this.policies = new CallPolicyTable(this.options.resilience, this.options.services, this.options.clock, this.options.random);
-    this.directory = new InstanceDirectory(this.options.discovery, (live) => void this.release(live), this.options.logger);
+    this.directory = new InstanceDirectory(this.options.discovery, (live) => void this.release(live), logger);
+    if (!this.tls.empty) {
+      this.loading = this.tls.start().then(() => {
+        this.loading = undefined;
+      });
+      // Seen by ready() and by every call; not an unhandled rejection meanwhile.
+      void this.loading.catch(() => undefined);
+    }
+  }
+
+  /**
+   * Resolves once the TLS identities (`tls` option) are loaded — at once without any; rejects with
+   * MESHWAY_TRANSPORT_INVALID_OPTIONS naming the option and the file when they are unusable. Calls wait for it anyway:
+   * await it at boot to fail there rather than on the first call.
+   */
+  async ready(): Promise<void> {
+    await this.loading;
   }
 
   /**
@@ -46,6 +71,7 @@ export class MeshClient {
   async call<T = unknown>(service: string, target: string, payload?: unknown, options: CallOptions = {}): Promise<MeshResponse<T>> {
     const { clock } = this.options;
     this.checkCall(service, target, options);
+    if (this.loading) await this.loading;
     const instances = await this.directory.instances(service);
     const policy = this.policies.for(service, options.resilience);
     const where = `${target} on ${service}`;
@@ -95,6 +121,8 @@ export class MeshClient {
     if (this.closed) return;
     this.closed = true;
     this.directory.close();
+    await this.loading?.catch(() => undefined);
+    this.tls.stop();
     await Promise.allSettled([this.http.close(), this.nats.close()]);
   }
 

@@ -5,7 +5,7 @@ import type { Exchange, MeshResponse, TransportCaller } from './mesh-call.js';
 import { decodeNestReply, encodeNestRequest } from './nest-nats.codec.js';
 import { TransportError, TransportErrorCode } from './transport.errors.js';
 import { readNestReply } from './upstream/nats.reply.js';
-import { originOf, type PoolRegistry } from './upstream/pool.registry.js';
+import type { UpstreamConnections } from './upstream/upstream.connections.js';
 import { upstreamFailure } from './upstream/upstream.failure.js';
 
 /** Where a NATS service in HTTP mode serves its message patterns (`@meshway/service`'s HttpRpcServer). */
@@ -22,7 +22,7 @@ export function servesPatternsOverHttp(instance: ServiceInstance): boolean {
  * are those it would get over NATS. "Unknown pattern" counts as NATS's "no responders".
  */
 export class PatternOverHttpCaller implements TransportCaller {
-  constructor(private readonly pools: PoolRegistry) {}
+  constructor(private readonly connections: UpstreamConnections) {}
 
   async send(exchange: Exchange): Promise<MeshResponse> {
     const { instance, signal } = exchange;
@@ -34,7 +34,7 @@ export class PatternOverHttpCaller implements TransportCaller {
     let status: number;
     let text: Buffer;
     try {
-      const res = await this.pools.get(originOf(instance, instance.scheme)).request({ method: 'POST', path: `${PATTERN_RPC_PATH}/${encodeURIComponent(pattern)}`, headers, body, signal });
+      const res = await this.connections.pool(instance).request({ method: 'POST', path: `${PATTERN_RPC_PATH}/${encodeURIComponent(pattern)}`, headers, body, signal });
       status = res.statusCode;
       text = Buffer.from(await res.body.arrayBuffer());
     } catch (error) {

@@ -1,4 +1,4 @@
 export { TransportModule } from './transport.module.js';
 export { type TransportModuleOptions } from './transport-module.options.js';
-export { TRANSPORT_MODULE_OPTIONS } from './transport.tokens.js';
+export { TRANSPORT_MODULE_OPTIONS, MESH_CLIENT_TLS } from './transport.tokens.js';
 export { nestTransportLogger } from './transport.logger.adapter.js';

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MeshClient } from '../mesh-client.js';
 import { TransportModule } from './transport.module.js';
+import { MESH_CLIENT_TLS } from './transport.tokens.js';
 
 let upstream: FastifyInstance;
 let discovery: StaticDiscovery;
@@ -69,6 +70,15 @@ describe('TransportModule', () => {
     @Module({ imports: [TransportModule.forRoot({ discovery, balancer: 'fastest' as 'random' })] })
     class AppModule {}
     await expect(boot(AppModule)).rejects.toMatchObject({ code: 'MESHWAY_TRANSPORT_INVALID_OPTIONS', message: expect.stringContaining('balancer: got "fastest"') });
+  });
+
+  it('takes the TLS identities the app provides under MESH_CLIENT_TLS, and fails at boot when their files are unusable', async () => {
+    @Global()
+    @Module({ providers: [{ provide: MESH_CLIENT_TLS, useValue: { default: { caFile: '/nonexistent/meshway-ca.pem' } } }], exports: [MESH_CLIENT_TLS] })
+    class TlsStandIn {}
+    @Module({ imports: [TlsStandIn, TransportModule.forRoot({ discovery })] })
+    class AppModule {}
+    await expect(boot(AppModule)).rejects.toMatchObject({ code: 'MESHWAY_TRANSPORT_INVALID_OPTIONS', message: expect.stringContaining('tls.default: Cannot read the TLS CA bundle /nonexistent/meshway-ca.pem') });
   });
 
   it('closes the MeshClient when the app shuts down', async () => {

@@ -5,7 +5,8 @@ import { MeshClient } from '../mesh-client.js';
 import { TransportError, TransportErrorCode } from '../transport.errors.js';
 import type { TransportModuleOptions } from './transport-module.options.js';
 import { nestTransportLogger } from './transport.logger.adapter.js';
-import { TRANSPORT_MODULE_OPTIONS } from './transport.tokens.js';
+import type { UpstreamTlsOptions } from '../upstream/upstream-tls.js';
+import { MESH_CLIENT_TLS, TRANSPORT_MODULE_OPTIONS } from './transport.tokens.js';
 
 export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new ConfigurableModuleBuilder<TransportModuleOptions>({
   optionsInjectionToken: TRANSPORT_MODULE_OPTIONS,
@@ -14,7 +15,8 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new
   .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
 
-function createMeshClient(options: TransportModuleOptions, injected: DiscoverySource | undefined): MeshClient {
+/** Made at boot with its TLS identities loaded, so unusable certificate files fail the boot, not the first call. */
+async function createMeshClient(options: TransportModuleOptions, injected: DiscoverySource | undefined, tls: UpstreamTlsOptions | undefined): Promise<MeshClient> {
   const discovery = options.discovery ?? injected;
   if (!discovery) {
     throw new TransportError(
@@ -22,11 +24,19 @@ function createMeshClient(options: TransportModuleOptions, injected: DiscoverySo
       'TransportModule needs a DiscoverySource: pass `discovery` to forRoot/forRootAsync, or import DiscoveryModule.forRoot({ …, isGlobal: true }) from @meshway/discovery/nest',
     );
   }
-  return new MeshClient({ logger: nestTransportLogger(), ...options, discovery });
+  const client = new MeshClient({ logger: nestTransportLogger(), ...(tls === undefined ? {} : { tls }), ...options, discovery });
+  try {
+    await client.ready();
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return client;
 }
 
 /**
- * Provides `MeshClient` (inject it by class). It is closed when the app shuts down, after requests
+ * Provides `MeshClient` (inject it by class). Without `tls` in the options it takes `MESH_CLIENT_TLS` when the app
+ * provides it (`@meshway/service` does, from `MESHWAY_TLS_*`). It is closed when the app shuts down, after requests
  * in flight have drained (`onApplicationShutdown`); the DiscoverySource is not closed here.
  */
 @Module({
@@ -34,7 +44,7 @@ function createMeshClient(options: TransportModuleOptions, injected: DiscoverySo
     {
       provide: MeshClient,
       useFactory: createMeshClient,
-      inject: [TRANSPORT_MODULE_OPTIONS, { token: DISCOVERY_SOURCE, optional: true }],
+      inject: [TRANSPORT_MODULE_OPTIONS, { token: DISCOVERY_SOURCE, optional: true }, { token: MESH_CLIENT_TLS, optional: true }],
     },
   ],
   exports: [MeshClient],
