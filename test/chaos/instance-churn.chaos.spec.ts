@@ -59,7 +59,7 @@ describe('instance churn: users ×3 killed one by one under load, then all of th
     expect(new Set(late.map((o) => o.instance))).toEqual(new Set([ids[2]]));
   });
 
-  it('answers fast with 502 MESHWAY_UPSTREAM_UNAVAILABLE or 503 MESHWAY_NO_INSTANCE once every instance is dead, never hanging, and settles on 503', async () => {
+  it('answers fast with 502 MESHWAY_UPSTREAM_UNAVAILABLE, or 503 MESHWAY_CIRCUIT_OPEN / MESHWAY_NO_INSTANCE once every instance is dead, never hanging, and settles on 503', async () => {
     await platform.instances('users')[2]!.process.kill('SIGKILL');
     const outcomes: Outcome[] = [];
     await waitFor(async () => {
@@ -68,7 +68,12 @@ describe('instance churn: users ×3 killed one by one under load, then all of th
       return outcome.status === 503;
     }, { timeoutMs: 15_000, intervalMs: 50, message: 'the registry marks every users instance critical and the gateway answers 503' });
 
-    const allowed = [{ status: 502, code: 'MESHWAY_UPSTREAM_UNAVAILABLE' }, { status: 503, code: 'MESHWAY_NO_INSTANCE' }];
+    // The last instance's breaker may open on its refused connects before the registry marks it critical.
+    const allowed = [
+      { status: 502, code: 'MESHWAY_UPSTREAM_UNAVAILABLE' },
+      { status: 503, code: 'MESHWAY_CIRCUIT_OPEN' },
+      { status: 503, code: 'MESHWAY_NO_INSTANCE' },
+    ];
     for (const outcome of outcomes) {
       expect(allowed, JSON.stringify(outcome)).toContainEqual({ status: outcome.status, code: outcome.code });
       expect(outcome.ms).toBeLessThan(ANSWER_BOUND_MS);

@@ -9,7 +9,7 @@ import { LoadLoop, probe, type Outcome } from './chaos.client.js';
 
 /** The Node process that runs one app's entry (not its npm or shell wrappers). */
 function pidsOf(root: number, app: string): number[] {
-  return descendants(root).filter((p) => p.command.includes(`apps/${app}/src/main.ts`) && p.command.startsWith(process.execPath)).map((p) => p.pid);
+  return descendants(root).filter((p) => p.command.includes(`apps/${app}/dist/main.js`) && p.command.startsWith(process.execPath)).map((p) => p.pid);
 }
 
 function report(name: string, outcomes: readonly Outcome[], started: number): void {

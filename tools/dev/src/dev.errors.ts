@@ -18,6 +18,8 @@ export const DevErrorCode = {
   PortInUse: 'MESHWAY_DEV_PORT_IN_USE',
   /** NATS is required (a NATS service is selected, or MESHWAY_TRANSPORT=nats) but not reachable. Exit 1. */
   NatsUnreachable: 'MESHWAY_DEV_NATS_UNREACHABLE',
+  /** An app's TypeScript (or a workspace package it imports) does not compile, or `.swcrc` is unreadable. Exit 1. */
+  CompileFailed: 'MESHWAY_DEV_COMPILE_FAILED',
   /** A component exited before it became healthy. Exit 1. */
   ExitedDuringStart: 'MESHWAY_DEV_EXITED_DURING_START',
   /** A component did not answer its health URL with 2xx within the timeout. Exit 1. */
@@ -39,6 +41,7 @@ const EXIT_CODES: Record<DevErrorCode, number> = {
   MESHWAY_DEV_NOTHING_TO_START: 1,
   MESHWAY_DEV_PORT_IN_USE: 1,
   MESHWAY_DEV_NATS_UNREACHABLE: 1,
+  MESHWAY_DEV_COMPILE_FAILED: 1,
   MESHWAY_DEV_EXITED_DURING_START: 1,
   MESHWAY_DEV_HEALTH_TIMEOUT: 1,
   MESHWAY_DEV_CHILD_DIED: 1,

@@ -27,10 +27,13 @@ export interface LaunchedInstance {
   readonly healthUrl: string;
 }
 
-/** `node [--import swc] <entry>`: TypeScript entries go through swc (no typecheck), plain JS runs as is. */
+/**
+ * `node <entry>`: JavaScript (what `npm start` compiled to `dist/`, or a plain `.mjs`) runs as is, its stack
+ * traces mapped to the TypeScript; a TypeScript entry goes through swc's hooks with workspace packages from source.
+ */
 export function nodeArgs(entry: string): string[] {
-  const swc = /\.[cm]?tsx?$/.test(entry) ? ['--import', '@swc-node/register/esm-register'] : [];
-  return ['--conditions=@meshway/source', ...swc, entry];
+  if (!/\.[cm]?tsx?$/.test(entry)) return ['--enable-source-maps', entry];
+  return ['--conditions=@meshway/source', '--import', '@swc-node/register/esm-register', entry];
 }
 
 /** The env contract, plus PORT/HOST for a service instance. */

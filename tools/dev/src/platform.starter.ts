@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { checkPortFree, freePorts, type ChildExit, type ManagedChild } from '@meshway/process';
 import { detectTransport } from '@meshway/transport';
 import type { BannerModel } from './banner.printer.js';
@@ -14,6 +15,7 @@ import { describeRestartPolicy } from './restart.policy.js';
 import { RestartSupervisor } from './restart.supervisor.js';
 import { planStart, type StartPlan } from './start.plan.js';
 import { decideTransport, needsNatsProbe, type TransportDecision } from './transport.decision.js';
+import { compiledEntry, compileWorkspace } from './workspace.compiler.js';
 
 /** One running process of the platform. */
 export interface RunningInstance {
@@ -71,7 +73,7 @@ export async function startPlatform(options: DevOptions = {}): Promise<PlatformH
   const o = resolveDevOptions(options);
   const started = o.clock.monotonic();
   const asked = resolvePlatformEnv(o.env, o.rootDir);
-  const plan = planStart(readCatalog(o.appsDir), { ...(o.only ? { only: o.only } : {}), replicas: o.replicas });
+  const plan = await compiled(planStart(readCatalog(o.appsDir), { ...(o.only ? { only: o.only } : {}), replicas: o.replicas }), o.rootDir);
   await checkFixedPorts(plan, asked);
   const transport = await chooseTransport(asked);
   const admin = await withAdminToken(withDecidedTransport(asked, transport.transport), o.rootDir);
@@ -107,6 +109,24 @@ export async function startPlatform(options: DevOptions = {}): Promise<PlatformH
     readyMs: o.clock.monotonic() - started,
   };
   return makeHandle(supervisor, restarts, stages.flat(), env, transport, banner);
+}
+
+/**
+ * Compiles the planned apps written in TypeScript (and the workspace packages they import) to JavaScript and
+ * points each at its `dist/` entry: an instance then boots in about half the time, which is what a restart costs.
+ */
+async function compiled(plan: StartPlan, rootDir: string): Promise<StartPlan> {
+  const components = plan.stages.flatMap((stage) => stage.instances.map((instance) => instance.component));
+  const typescript = [...new Set(components.filter((c) => compiledEntry(c.entry) !== c.entry).map((c) => c.dir))];
+  if (typescript.length === 0) return plan;
+  await compileWorkspace(typescript, join(rootDir, '.swcrc'));
+  return {
+    ...plan,
+    stages: plan.stages.map((stage) => ({
+      ...stage,
+      instances: stage.instances.map((instance) => ({ ...instance, component: { ...instance.component, entry: compiledEntry(instance.component.entry) } })),
+    })),
+  };
 }
 
 /** Restarts instances that exit from now on: same spec (env, port), the policy's backoff, health awaited. */
