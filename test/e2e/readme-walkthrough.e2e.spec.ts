@@ -37,15 +37,33 @@ const EXPECTED: ((output: string) => void)[] = [
  */
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 
-/** The bash block between the security walkthrough markers of README.md. */
-function securityWalkthrough(): string {
+/** The bash block between the `<!-- <name>-walkthrough:start … -->` and `…:end -->` markers of README.md. */
+function readmeBlock(name: 'security' | 'release'): string {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  const block = readme.slice(readme.indexOf('<!-- security-walkthrough:start'), readme.indexOf('<!-- security-walkthrough:end -->'));
+  const block = readme.slice(readme.indexOf(`<!-- ${name}-walkthrough:start`), readme.indexOf(`<!-- ${name}-walkthrough:end -->`));
   return block.slice(block.indexOf('```bash\n') + '```bash\n'.length, block.lastIndexOf('```'));
+}
+
+/** Each `split` of the release walkthrough: `uniq -c` lines (`     38 stable`) between two `npx meshway` lines, as counts. */
+function splits(stdout: string): { stable: number; canary: number }[] {
+  const found: { stable: number; canary: number }[] = [];
+  let current: { stable: number; canary: number } | undefined;
+  for (const line of stdout.split('\n')) {
+    const count = /^\s*(\d+) (stable|canary)$/.exec(line);
+    if (!count) {
+      current = undefined;
+      continue;
+    }
+    if (!current) found.push((current = { stable: 0, canary: 0 }));
+    current[count[2] as 'stable' | 'canary'] = Number(count[1]);
+  }
+  return found;
 }
 
 interface Setup {
   readonly name: string;
+  /** `npm start -- <args>`. */
+  readonly args: readonly string[];
   /** Whether the start must print no warning at all (with NATS; without it, events say once that they are off). */
   readonly quiet: boolean;
   /** Starts what the platform needs and returns NATS_URL and the banner's transport line. */
@@ -55,6 +73,7 @@ interface Setup {
 const SETUPS: readonly Setup[] = [
   {
     name: 'with NATS',
+    args: [],
     quiet: true,
     async start() {
       // A private NATS, so this platform's orders never answers another test's requests (same subjects, same queue group).
@@ -64,7 +83,8 @@ const SETUPS: readonly Setup[] = [
   },
   {
     // Issue #11: `npm ci && npm start` on a machine without nats-server runs everything over HTTP.
-    name: 'with NATS unreachable (MESHWAY_TRANSPORT=auto → HTTP)',
+    name: 'with NATS unreachable (MESHWAY_TRANSPORT=auto → HTTP), and a users 2.0.0 canary (--canary users=2.0.0)',
+    args: ['--canary', 'users=2.0.0'],
     quiet: false,
     async start() {
       const closed = `nats://127.0.0.1:${String(await freePort())}`;
@@ -87,7 +107,7 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
     dev = spawnProcess({
       name: 'npm-start',
       command: process.execPath,
-      args: ['tools/dev/bin/meshway-dev.mjs'],
+      args: ['tools/dev/bin/meshway-dev.mjs', ...setup.args],
       cwd: REPO_ROOT,
       env: {
         REGISTRY_PORT: ports.get('8500') ?? '',
@@ -140,12 +160,27 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
 
   it('protects users with an API key and a rate limit as the README\'s Security section shows, live', async () => {
     if (!setup.quiet) return; // once is enough: the same gateway either way
-    const script = securityWalkthrough().replace(/127\.0\.0\.1:8080/g, `127.0.0.1:${ports.get('8080') ?? ''}`);
+    const script = readmeBlock('security').replace(/127\.0\.0\.1:8080/g, `127.0.0.1:${ports.get('8080') ?? ''}`);
     const { stdout } = await run('bash', ['-c', script], { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, MESHWAY_ADMIN_URL: `http://127.0.0.1:${ports.get('8081') ?? ''}`, GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN } });
     const refused = /\{"error":\{"code":"MESHWAY_UNAUTHENTICATED"[^\n]*\}\}/.exec(stdout);
     expect(refused, stdout).not.toBeNull();
     expect(stdout).toMatch(/\{"id":"1","name":"Ada Lovelace","email":"ada@example\.com"\}/);
     expect(stdout.trimEnd().endsWith('200 200 200 200 429'), stdout).toBe(true);
+  });
+
+  it('releases users 2.0.0 as a canary as the README\'s Releases section shows: 5 %, 50 %, 100 %, back to 0, ended', async () => {
+    if (setup.args.length === 0) return; // the run with --canary users=2.0.0
+    const script = readmeBlock('release').replace(/127\.0\.0\.1:8080/g, `127.0.0.1:${ports.get('8080') ?? ''}`);
+    const { stdout } = await run('bash', ['-c', script], { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, MESHWAY_ADMIN_URL: `http://127.0.0.1:${ports.get('8081') ?? ''}`, GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN } });
+    expect(stdout).toContain('users: stable 1.x 95 % · canary 2.x 5 % · sticky header:x-user · active');
+    const [five, fifty, all, none] = splits(stdout);
+    expect(five?.canary ?? 0, stdout).toBeLessThanOrEqual(8);
+    expect(five?.stable, stdout).toBeGreaterThanOrEqual(32);
+    expect(fifty?.canary, stdout).toBeGreaterThanOrEqual(8);
+    expect(fifty?.stable, stdout).toBeGreaterThanOrEqual(8);
+    expect(all, stdout).toEqual({ stable: 0, canary: 40 });
+    expect(none, stdout).toEqual({ stable: 40, canary: 0 });
+    expect(stdout.trimEnd().endsWith('release of users ended'), stdout).toBe(true);
   });
 
   it('stops everything on Ctrl-C within 5 s and exits 0', async () => {

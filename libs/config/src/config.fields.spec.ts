@@ -31,6 +31,8 @@ describe('fields accept', () => {
     ['bool from a file boolean', fields.bool(true), false, false],
     ['text from a file number', fields.text(), 12345, '12345'],
     ['optional text absent', fields.optionalText(), undefined, undefined],
+    ['semver', fields.optionalSemver(), '2.0.0', '2.0.0'],
+    ['semver with pre-release and build', fields.optionalSemver(), '2.1.0-rc.1+sha.5114f85', '2.1.0-rc.1+sha.5114f85'],
     ['default when absent', fields.int({ default: 7 }), undefined, 7],
   ])('%s', (_name, field, value, expected) => {
     expect(load(field, value)).toEqual(expected);
@@ -50,6 +52,9 @@ describe('fields reject, saying what is allowed', () => {
     ['url list with an empty item', fields.urlList('nats://a:1'), 'nats://a:1,,nats://b:2', 'a comma-separated list of URLs (absolute), e.g. nats://a:1'],
     ['oneOf', fields.logLevel(), 'verbose', 'one of trace, debug, info, warn, error, fatal, silent'],
     ['required text', fields.text(), undefined, 'a text value'],
+    ['semver with two parts', fields.optionalSemver(), '2.0', 'a semantic version such as 2.0.0 or 2.1.0-rc.1'],
+    ['semver with a v', fields.optionalSemver(), 'v2.0.0', 'a semantic version such as 2.0.0 or 2.1.0-rc.1'],
+    ['semver with a leading zero', fields.optionalSemver(), '02.0.0', 'a semantic version such as 2.0.0 or 2.1.0-rc.1'],
   ])('%s', (_name, field, value, expected) => {
     expect(expectation(field, value)).toBe(expected);
   });

@@ -60,6 +60,9 @@ const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
 /** Options of {@link fields.int}. */
+/** major.minor.patch, optional pre-release and build (semver.org §2, §9, §10). */
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
 export interface IntFieldOptions {
   min?: number;
   max?: number;
@@ -130,6 +133,14 @@ export const fields = {
   text(defaultValue?: string) {
     const schema = field('a text value', scalar);
     return defaultValue === undefined ? schema : schema.default(defaultValue);
+  },
+
+  /** A semantic version (`2.0.0`, `2.1.0-rc.1`) that may be absent: `string | undefined`. */
+  optionalSemver() {
+    return field('a semantic version such as 2.0.0 or 2.1.0-rc.1', (raw) => {
+      const text = scalar(raw);
+      return text !== INVALID && SEMVER.test(text) ? text : INVALID;
+    }).optional();
   },
 
   /** Free text that may be absent (e.g. a token): `string | undefined`. */

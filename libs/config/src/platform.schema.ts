@@ -28,6 +28,8 @@ export const serviceSchema = platformSchema
     HOST: fields.text('127.0.0.1'),
     /** Address to register in the registry; HOST when unset. */
     SERVICE_ADDRESS: fields.optionalText(),
+    /** The version this instance announces, over the one in its package.json (run v2 of a service beside v1: canary releases). */
+    SERVICE_VERSION: fields.optionalSemver(),
     /** Register in the registry on start (and deregister on stop). */
     MESHWAY_REGISTER: fields.bool(true),
     /** PEM certificate chain of the service's HTTPS listener; with `SERVICE_TLS_KEY_FILE`, the listener speaks TLS. */

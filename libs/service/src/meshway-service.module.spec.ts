@@ -155,3 +155,30 @@ describe('MeshwayServiceModule (a real Fastify app on port 0)', () => {
     expect(() => MeshwayServiceModule.forRoot({ ...options, name: 'Billing!' })).toThrow(/name="Billing!"/);
   });
 });
+
+describe('SERVICE_VERSION: the same code run as another version (a canary)', () => {
+  it('announces SERVICE_VERSION instead of the package version in /info', async () => {
+    process.env.SERVICE_VERSION = '2.0.0';
+    try {
+      @Module({ imports: [MeshwayServiceModule.forRoot(options)] })
+      class CanaryModule {}
+      const canary = await startNestApp(CanaryModule, { logger: false });
+      try {
+        expect(await (await fetch(`${canary.url}/info`)).json()).toMatchObject({ service: 'billing', version: '2.0.0' });
+      } finally {
+        await canary.close();
+      }
+    } finally {
+      Reflect.deleteProperty(process.env, 'SERVICE_VERSION');
+    }
+  });
+
+  it('refuses a SERVICE_VERSION that is not a semantic version, naming the variable', () => {
+    process.env.SERVICE_VERSION = 'two';
+    try {
+      expect(() => MeshwayServiceModule.forRoot(options)).toThrow(expect.objectContaining({ code: 'MESHWAY_CONFIG_INVALID', message: expect.stringContaining('SERVICE_VERSION') }));
+    } finally {
+      Reflect.deleteProperty(process.env, 'SERVICE_VERSION');
+    }
+  });
+});

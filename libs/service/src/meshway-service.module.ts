@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import { serviceSchema, type ServiceConfig } from '@meshway/config';
+import { loadConfig, serviceSchema, type ServiceConfig } from '@meshway/config';
 import { ConfigModule, MESHWAY_CONFIG } from '@meshway/config/nest';
 import { DiscoveryModule, type DiscoveryModuleOptions } from '@meshway/discovery/nest';
 import { LoggingModule } from '@meshway/logging';
@@ -73,6 +73,16 @@ function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIden
 }
 
 /**
+ * `SERVICE_VERSION` (a semantic version) over the package.json version: one codebase runs as 1.4.0 and as 2.0.0 side by
+ * side, which is how a canary is tried locally. It goes everywhere the version shows: registration meta
+ * (`meshway-service-version`, what the gateway's releases select by), `/info` and the OpenAPI document.
+ */
+function withReleasedVersion(options: ResolvedServiceOptions): ResolvedServiceOptions {
+  const { SERVICE_VERSION } = loadConfig(serviceSchema.pick({ SERVICE_VERSION: true }));
+  return SERVICE_VERSION === undefined ? options : { ...options, version: SERVICE_VERSION };
+}
+
+/**
  * Everything a Meshway service needs, in one import: validated config (`serviceSchema`), pino logging,
  * `GET /health` + `GET /info`, one error shape for HTTP and NATS (`ApiErrorFilter`), deadline propagation
  * (`x-request-timeout`, through `@meshway/resilience/nest`), the service identity, and the transport this run serves
@@ -81,7 +91,7 @@ function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIden
 @Module({})
 export class MeshwayServiceModule {
   static forRoot(options: ServiceOptions): DynamicModule {
-    const resolved = resolveServiceOptions(options);
+    const resolved = withReleasedVersion(resolveServiceOptions(options));
     const identity = new ServiceIdentity(resolved);
     const transport = transportModule(resolved.transport);
     return {

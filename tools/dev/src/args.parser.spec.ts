@@ -4,9 +4,11 @@ import { DevError, DevErrorCode } from './dev.errors.js';
 
 describe('parseCliArgs', () => {
   it.each([
-    [[], { help: false, replicas: {} }],
-    [['--help'], { help: true, replicas: {} }],
-    [['-h'], { help: true, replicas: {} }],
+    [[], { help: false, replicas: {}, canary: {} }],
+    [['--help'], { help: true, replicas: {}, canary: {} }],
+    [['-h'], { help: true, replicas: {}, canary: {} }],
+    [['--canary', 'users=2.0.0'], { canary: { users: '2.0.0' } }],
+    [['--canary', 'users=2.1.0-rc.1,orders=1.5.0'], { canary: { users: '2.1.0-rc.1', orders: '1.5.0' } }],
     [['--only', 'registry,users'], { only: ['registry', 'users'] }],
     [['--only=registry', '--only', 'users'], { only: ['registry', 'users'] }],
     [['--only', 'users, users ,orders'], { only: ['users', 'orders'] }],
@@ -36,6 +38,10 @@ describe('parseCliArgs', () => {
     [['--replicas', 'users=0'], '--replicas "users=0" is not valid: expected a count from 1 to 32'],
     [['--replicas', 'users=33'], 'a count from 1 to 32'],
     [['--replicas', 'users=2,users=3'], 'each service once (users is given twice)'],
+    [['--canary', 'users'], '--canary "users" is not valid: expected <name>=<version>, e.g. --canary users=2.0.0'],
+    [['--canary', 'users=2'], 'expected a semantic version after "=", e.g. users=2.0.0'],
+    [['--canary', 'users=v2.0.0'], 'expected a semantic version'],
+    [['--canary', 'users=2.0.0,users=3.0.0'], 'each service once (users is given twice)'],
     [['--timeout', 'soon'], '--timeout "soon" is not valid: expected a duration from 1ms to 10m'],
     [['--timeout', '0'], 'a duration from 1ms to 10m'],
     [['--timeout', '11m'], 'a duration from 1ms to 10m'],

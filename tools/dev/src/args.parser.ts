@@ -8,6 +8,8 @@ export interface CliArgs {
   readonly only?: readonly string[];
   /** Instances per service, e.g. `{ users: 3 }`. */
   readonly replicas: Readonly<Record<string, number>>;
+  /** One more instance per service announcing another version, e.g. `{ users: '2.0.0' }` (`--canary users=2.0.0`). */
+  readonly canary: Readonly<Record<string, string>>;
   /** Health timeout per component, in ms. */
   readonly timeoutMs?: number;
   /** Folder of apps to discover (default: `<repo>/apps`). */
@@ -17,6 +19,8 @@ export interface CliArgs {
 export const MAX_REPLICAS = 32;
 const MAX_TIMEOUT_MS = 600_000;
 const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+/** What SERVICE_VERSION accepts (libs/config `fields.optionalSemver`). */
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 export const USAGE = `Usage: npm start -- [options]
 
@@ -26,6 +30,8 @@ afterwards is restarted (backoff 0.5 s → 10 s; 5 exits within 60 s stop all); 
 Options:
   --only <names>        start only these components, comma-separated (e.g. --only registry,users)
   --replicas <n=count>  run several instances of a service on free ports (e.g. --replicas users=3,orders=2)
+  --canary <n=version>  run one more instance of a service announcing that version (SERVICE_VERSION), beside the
+                        others: a canary to release with \`npx meshway release set\` (e.g. --canary users=2.0.0)
   --timeout <time>      health timeout per component: 45 (seconds), 45s, 1500ms or 2m (default 30s)
   --apps-dir <path>     discover components in this folder instead of apps/
   -h, --help            show this help
@@ -44,6 +50,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return {
     help: values.help === true,
     replicas: values.replicas === undefined ? {} : parseReplicas(values.replicas),
+    canary: values.canary === undefined ? {} : parseCanary(values.canary),
     ...(only === undefined ? {} : { only }),
     ...(values.timeout === undefined ? {} : { timeoutMs: parseTimeout(values.timeout) }),
     ...(values['apps-dir'] === undefined ? {} : { appsDir: nonEmpty('--apps-dir', values['apps-dir']) }),
@@ -59,6 +66,7 @@ function parseFlags(argv: readonly string[]) {
       options: {
         only: { type: 'string', multiple: true },
         replicas: { type: 'string', multiple: true },
+        canary: { type: 'string', multiple: true },
         timeout: { type: 'string' },
         'apps-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -90,6 +98,19 @@ function parseReplicas(values: readonly string[]): Record<string, number> {
     replicas[name] = count;
   }
   return replicas;
+}
+
+function parseCanary(values: readonly string[]): Record<string, string> {
+  const canary: Record<string, string> = {};
+  for (const item of splitList('--canary', values)) {
+    const [name = '', version = ''] = item.split('=', 2);
+    if (!item.includes('=')) throw bad('--canary', item, '<name>=<version>, e.g. --canary users=2.0.0');
+    checkName('--canary', name);
+    if (!SEMVER.test(version)) throw bad('--canary', item, 'a semantic version after "=", e.g. users=2.0.0 or users=2.1.0-rc.1');
+    if (name in canary) throw bad('--canary', item, `each service once (${name} is given twice)`);
+    canary[name] = version;
+  }
+  return canary;
 }
 
 function parseTimeout(value: string): number {

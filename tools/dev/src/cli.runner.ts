@@ -94,6 +94,7 @@ async function run(args: CliArgs, io: CliIo, interrupt: AbortSignal, force: Abor
       signal: interrupt,
       forceStop: force,
       replicas: args.replicas,
+      canary: args.canary,
       ...(args.only ? { only: args.only } : {}),
       ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
       ...(args.appsDir === undefined ? {} : { appsDir: resolve(args.appsDir) }), // relative to where the user stands

@@ -28,6 +28,8 @@ export interface DevOptions {
   readonly only?: readonly string[];
   /** Instances per service, e.g. `{ users: 3 }`. Default: 1 each. */
   readonly replicas?: Readonly<Record<string, number>>;
+  /** One more instance per service announcing another version (`SERVICE_VERSION`), e.g. `{ users: '2.0.0' }`. Default: none. */
+  readonly canary?: Readonly<Record<string, string>>;
   /** Health timeout per component, ms. Default 30 000. */
   readonly timeoutMs?: number;
   /** The parent environment children inherit (contract values in it win over defaults). Default: `process.env`. */
@@ -55,6 +57,7 @@ export interface ResolvedDevOptions {
   readonly appsDir: string;
   readonly only: readonly string[] | undefined;
   readonly replicas: Readonly<Record<string, number>>;
+  readonly canary: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly env: NodeJS.ProcessEnv;
   readonly output: LineSink;
@@ -82,6 +85,7 @@ export function resolveDevOptions(options: DevOptions = {}): ResolvedDevOptions 
     appsDir: resolve(rootDir, options.appsDir ?? 'apps'),
     only: options.only,
     replicas: options.replicas ?? {},
+    canary: options.canary ?? {},
     timeoutMs: integer('timeoutMs', options.timeoutMs ?? 30_000, 1, 600_000),
     env,
     output: options.output ?? process.stdout,

@@ -124,6 +124,6 @@ function spawnInstance(ctx: LaunchContext, stage: number, instance: LaunchedInst
     command: process.execPath,
     args: nodeArgs(component.entry),
     cwd: ctx.rootDir,
-    env: childEnv(ctx, instance.port),
+    env: { ...childEnv(ctx, instance.port), ...instance.planned.env },
   });
 }

@@ -19,7 +19,7 @@ import { compiledEntry, compileWorkspace } from './workspace.compiler.js';
 
 /** One running process of the platform. */
 export interface RunningInstance {
-  /** Instance name: the app folder, or `users#2` for replicas. */
+  /** Instance name: the app folder, `users#2` for replicas, `users@2.0.0` for a canary. */
   readonly name: string;
   /** The app folder name. */
   readonly component: string;
@@ -73,7 +73,7 @@ export async function startPlatform(options: DevOptions = {}): Promise<PlatformH
   const o = resolveDevOptions(options);
   const started = o.clock.monotonic();
   const asked = resolvePlatformEnv(o.env, o.rootDir);
-  const plan = await compiled(planStart(readCatalog(o.appsDir), { ...(o.only ? { only: o.only } : {}), replicas: o.replicas }), o.rootDir);
+  const plan = await compiled(planStart(readCatalog(o.appsDir), { ...(o.only ? { only: o.only } : {}), replicas: o.replicas, canary: o.canary }), o.rootDir);
   await checkFixedPorts(plan, asked);
   const transport = await chooseTransport(asked);
   const admin = await withAdminToken(withDecidedTransport(asked, transport.transport), o.rootDir);

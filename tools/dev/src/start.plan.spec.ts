@@ -22,6 +22,20 @@ describe('planStart', () => {
     expect(names(planStart(catalog, { replicas: { users: 3 } }))).toEqual([['registry'], ['orders', 'users#1', 'users#2', 'users#3'], ['gateway']]);
   });
 
+  it('adds one canary instance, users@<version>, announcing that version through SERVICE_VERSION', () => {
+    const plan = planStart(catalog, { replicas: { users: 2 }, canary: { users: '2.0.0' } });
+    expect(names(plan)).toEqual([['registry'], ['orders', 'users#1', 'users#2', 'users@2.0.0'], ['gateway']]);
+    const canary = plan.stages[1]?.instances.find((i) => i.name === 'users@2.0.0');
+    expect(canary).toMatchObject({ component: { name: 'users' }, env: { SERVICE_VERSION: '2.0.0' } });
+    expect(plan.stages[1]?.instances.find((i) => i.name === 'users#1')?.env).toBeUndefined();
+  });
+
+  it('rejects a canary of an unknown app, of one left out by --only, and of the registry or gateway', () => {
+    expect(() => planStart(catalog, { canary: { billing: '2.0.0' } })).toThrow(expect.objectContaining({ code: DevErrorCode.UnknownComponent }));
+    expect(() => planStart(catalog, { only: ['registry', 'orders'], canary: { users: '2.0.0' } })).toThrow(expect.objectContaining({ code: DevErrorCode.UnknownComponent }));
+    expect(() => planStart(catalog, { canary: { gateway: '2.0.0' } })).toThrow(expect.objectContaining({ code: DevErrorCode.BadArgs, message: expect.stringContaining('canaries are for services') }));
+  });
+
   it('starts only the --only subset, in stage order, and notes what it left out', () => {
     const plan = planStart(catalog, { only: ['users', 'registry'] });
     expect(names(plan)).toEqual([['registry'], ['users']]);

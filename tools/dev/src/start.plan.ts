@@ -5,6 +5,8 @@ import { DevError, DevErrorCode } from './dev.errors.js';
 export interface PlannedInstance {
   readonly name: string;
   readonly component: Component;
+  /** Env of this instance only, over the platform's (a canary's SERVICE_VERSION). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface StartStage {
@@ -21,6 +23,8 @@ export interface StartPlan {
 export interface PlanRequest {
   readonly only?: readonly string[];
   readonly replicas?: Readonly<Record<string, number>>;
+  /** One more instance of a service, `users@2.0.0`, announcing that version: `{ users: '2.0.0' }`. */
+  readonly canary?: Readonly<Record<string, string>>;
 }
 
 const STAGE_ORDER: readonly ComponentRole[] = ['registry', 'service', 'gateway'];
@@ -31,13 +35,15 @@ const STAGE_ORDER: readonly ComponentRole[] = ['registry', 'service', 'gateway']
  */
 export function planStart(catalog: ComponentCatalog, request: PlanRequest = {}): StartPlan {
   const replicas = request.replicas ?? {};
+  const canary = request.canary ?? {};
   const only = request.only;
-  for (const name of [...(only ?? []), ...Object.keys(replicas)]) findComponent(catalog, name);
+  for (const name of [...(only ?? []), ...Object.keys(replicas), ...Object.keys(canary)]) findComponent(catalog, name);
   const selected = catalog.components.filter((c) => only === undefined || only.includes(c.name));
   checkReplicas(selected, replicas);
+  checkCanaries(selected, canary);
   const stages = STAGE_ORDER.map((role) => ({
     role,
-    instances: selected.filter((c) => c.role === role).flatMap((c) => instancesOf(c, replicas[c.name] ?? 1)),
+    instances: selected.filter((c) => c.role === role).flatMap((c) => [...instancesOf(c, replicas[c.name] ?? 1), ...canaryOf(c, canary[c.name])]),
   })).filter((stage) => stage.instances.length > 0);
   if (stages.length === 0) {
     const why = notesFor(catalog, only).map((n) => `${n.name}: ${n.reason}`).join('; ');
@@ -49,6 +55,19 @@ export function planStart(catalog: ComponentCatalog, request: PlanRequest = {}):
 function instancesOf(component: Component, count: number): PlannedInstance[] {
   if (count === 1) return [{ name: component.name, component }];
   return Array.from({ length: count }, (_, i) => ({ name: `${component.name}#${i + 1}`, component }));
+}
+
+/** The canary instance: same app, its own name and port, `SERVICE_VERSION` set (the gateway's releases select by it). */
+function canaryOf(component: Component, version: string | undefined): PlannedInstance[] {
+  return version === undefined ? [] : [{ name: `${component.name}@${version}`, component, env: { SERVICE_VERSION: version } }];
+}
+
+function checkCanaries(selected: readonly Component[], canary: Readonly<Record<string, string>>): void {
+  for (const [name, version] of Object.entries(canary)) {
+    const component = selected.find((c) => c.name === name);
+    if (!component) throw new DevError(DevErrorCode.UnknownComponent, `--canary ${name}=${version}: "${name}" is not started (excluded by --only).`);
+    if (component.role !== 'service') throw new DevError(DevErrorCode.BadArgs, `--canary ${name}=${version}: "${name}" is the ${component.role}; canaries are for services.`);
+  }
 }
 
 function findComponent(catalog: ComponentCatalog, name: string): Component {
