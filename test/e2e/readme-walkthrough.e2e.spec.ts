@@ -146,7 +146,9 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
     await waitFor(async () => {
       const table = await (await fetch(`http://127.0.0.1:${ports.get('8081') ?? ''}/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
       return table.includes('"/api/users"') && table.includes('"/api/orders"');
-    }, { timeoutMs: 20_000 });
+    }, { timeoutMs: 20_000 }).catch((error: unknown) => {
+      throw new Error(`the gateway did not list /api/users and /api/orders; npm start said, last:\n${dev.output().split('\n').slice(-40).join('\n')}`, { cause: error });
+    });
     for (const [i, line] of walkthrough().entries()) {
       const local = line.replace(/127\.0\.0\.1:(8500|8080|8081)/g, (_, port: string) => `127.0.0.1:${ports.get(port) ?? port}`).replaceAll('$(cat .meshway/admin-token)', ADMIN_TOKEN);
       const { stdout } = await run('sh', ['-c', local], { cwd: REPO_ROOT, timeout: 10_000 });
