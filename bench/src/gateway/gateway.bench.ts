@@ -4,7 +4,7 @@ import { REPO_ROOT, TestIssuer, freePort } from '@meshway/testing';
 import { autocannon, timedLoop, type Latency, type Throughput } from './load.generator.js';
 import { natsRequestLoop } from './nats.latency.js';
 import { groupCpuSeconds } from './process.stats.js';
-import { printReport, VARIANTS, type GatewayBenchResult, type TargetResult } from './gateway.report.js';
+import { median, printReport, VARIANTS, type GatewayBenchResult, type TargetResult } from './gateway.report.js';
 import { machine } from './system.info.js';
 import { NATS_SUBJECT, startFloor, startHttpProxy, startMeshway, startNatsResponder, startNginx, startUpstream, type MeshwayVariant, type Target } from './targets.js';
 
@@ -26,11 +26,6 @@ export interface GatewayBenchOptions {
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
-};
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
 interface Samples {
@@ -96,6 +91,14 @@ async function gatewayVariants(issuer: TestIssuer): Promise<MeshwayVariant[]> {
       extraYaml: `auth:\n  jwt:\n    - { issuer: "${jwks.issuer}", audiences: ["${jwks.audiences.join('", "')}"], algorithms: [${jwks.algorithms.join(', ')}], jwksUrl: "${jwks.jwksUrl}" }\n`,
       routeFields: 'auth: jwt, scopes: [items:read], rateLimit: { points: 1000000000, durationSec: 60, by: consumer }',
       env: { GATEWAY_RATE_LIMIT_STORE: 'redis', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      headers: { authorization: `Bearer ${token}` },
+    },
+    // The same with the limit counted in the gateway's memory: what Redis's round trip (and its CPU on this machine) costs.
+    {
+      name: VARIANTS.securedInMemory,
+      extraYaml: `auth:\n  jwt:\n    - { issuer: "${jwks.issuer}", audiences: ["${jwks.audiences.join('", "')}"], algorithms: [${jwks.algorithms.join(', ')}], jwksUrl: "${jwks.jwksUrl}" }\n`,
+      routeFields: 'auth: jwt, scopes: [items:read], rateLimit: { points: 1000000000, durationSec: 60, by: consumer }',
+      env: { GATEWAY_RATE_LIMIT_STORE: 'memory' },
       headers: { authorization: `Bearer ${token}` },
     },
     ...(baseline ? [{ name: `Meshway gateway (${basename(baseline)} checkout)`, root: baseline }] : []),

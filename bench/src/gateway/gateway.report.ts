@@ -40,17 +40,31 @@ export const VARIANTS = {
   plain: 'Meshway gateway',
   policiesOff: 'Meshway gateway, resilience policies off',
   secured: 'Meshway gateway + RS256 JWT (cached) + Redis rate limit',
+  securedInMemory: 'Meshway gateway + RS256 JWT (cached) + memory rate limit',
 } as const;
 
 const ms = (value: number): string => value.toFixed(3);
 
-/** `a / b` of two targets' req/s, named; undefined when either is missing. */
+/**
+ * `a / b` of two targets' req/s, named; undefined when either is missing. Each round measures every target back to back,
+ * so a round's ratio compares two targets under the same machine weather; the median of those ratios is what counts (a
+ * neighbour slowing one round down moves both sides). The ratio of the medians is printed beside it.
+ */
 function ratio(targets: readonly TargetResult[], a: string, b: string, goal: number): string | undefined {
-  const x = targets.find((t) => t.name === a)?.rps;
-  const y = targets.find((t) => t.name === b)?.rps;
+  const x = targets.find((t) => t.name === a);
+  const y = targets.find((t) => t.name === b);
   if (x === undefined || y === undefined) return undefined;
-  const value = x / y;
-  return `${a} / ${b}: ${value.toFixed(2)} (goal ≥ ${goal.toFixed(2)}${value >= goal ? ', met' : ', NOT met'})`;
+  const perRound = x.runs.map((rps, i) => rps / (y.runs[i] ?? Number.NaN)).filter(Number.isFinite);
+  const value = median(perRound);
+  const rounds = perRound.map((r) => r.toFixed(2)).join(', ');
+  return `${a} / ${b}: ${value.toFixed(2)} (goal ≥ ${goal.toFixed(2)}${value >= goal ? ', met' : ', NOT met'}; rounds ${rounds}; ratio of medians ${(x.rps / y.rps).toFixed(2)})`;
+}
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((p, q) => p - q);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function row(cells: readonly string[], widths: readonly number[]): string {
@@ -77,6 +91,7 @@ export function printReport(result: GatewayBenchResult): void {
       ratio(result.targets, VARIANTS.plain, VARIANTS.policiesOff, 0.95),
       ratio(result.targets, VARIANTS.secured, VARIANTS.plain, 0.85),
       ratio(result.targets, VARIANTS.secured, '@fastify/http-proxy', 0.9),
+      ratio(result.targets, VARIANTS.securedInMemory, VARIANTS.plain, 0.85),
     ].flatMap((line) => (line === undefined ? [] : [line])),
     '',
     `HTTP→NATS at 1 in flight: p50 ${ms(result.nats.viaGatewayP50)} ms via the gateway vs ${ms(result.nats.bareP50)} ms bare NATS request-reply ` +

@@ -84,6 +84,25 @@ describe('RedisRateLimitStore against Redis', () => {
     expect(s.stats()).toMatchObject({ allowed: 3, denied: 1, degraded: 0, failures: 0, outages: 0, down: false });
   });
 
+  it('counts requests of one turn together and gives each its own place in the count, as one-by-one calls would', async () => {
+    const s = store();
+    expect(await s.ready()).toBe(true);
+    const limiter = new RouteRateLimiter(s, route(), { points: 10, durationSec: 10, by: 'consumer' });
+    // 25 requests for bob in one turn (one INCRBY 25), and 2 for carol beside them (their own key, their own count).
+    const bob = Promise.all(Array.from({ length: 25 }, () => limiter.consume({ consumer: 'bob' })));
+    const carol = Promise.all([limiter.consume({ consumer: 'carol' }), limiter.consume({ consumer: 'carol' })]);
+    const [decisions, others] = await Promise.all([bob, carol]);
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+    expect(decisions.map((d) => d.remaining)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ...Array<number>(15).fill(0)]);
+    expect(decisions.slice(10).every((d) => !d.allowed && d.retryAfterSec > 0 && !d.degraded)).toBe(true);
+    expect(others.map((d) => d.remaining)).toEqual([9, 8]);
+    expect(await admin.get(limiter.key({ consumer: 'bob' }))).toBe('25');
+    // The next turn goes on from there.
+    expect(await limiter.consume({ consumer: 'bob' })).toMatchObject({ allowed: false, remaining: 0 });
+    expect(await admin.get(limiter.key({ consumer: 'bob' }))).toBe('26');
+    expect(s.stats()).toMatchObject({ allowed: 12, denied: 16, degraded: 0 });
+  });
+
   it('two gateways sharing Redis allow the limit between them, window after window (within 5 %)', async () => {
     const [a, b] = [store(), store()];
     await Promise.all([a.ready(), b.ready()]);

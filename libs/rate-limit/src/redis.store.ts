@@ -12,6 +12,13 @@ class StoreTimeout extends Error {
   override readonly name = 'StoreTimeout';
 }
 
+/** Requests for one key and limit waiting for the next flush: counted in Redis together. */
+interface Batch {
+  readonly key: string;
+  readonly limit: WindowLimit;
+  readonly waiters: ((decision: RateLimitDecision) => void)[];
+}
+
 const isTimeout = (error: unknown): boolean => error instanceof StoreTimeout || (error instanceof Error && /timed? ?out/i.test(error.message));
 
 /** Reconnect pace after a drop: 100 ms, 200 ms, … at most 1 s apart, for ever (an outage ends when Redis is back). */
@@ -20,6 +27,11 @@ const retryStrategy = (attempt: number): number => Math.min(attempt * 100, 1_000
 /**
  * Fixed windows in Redis, shared by every gateway replica: rate-limiter-flexible's `RateLimiterRedis` (one Lua script:
  * `SET key 0 EX duration NX; INCRBY; PTTL`, so replicas count atomically) on one ioredis client per store.
+ * Requests for the same key that arrive in one turn of the event loop are **counted together**: one `INCRBY n` for the
+ * n of them, and the i-th gets the decision of count `total - n + i` — exactly what n `INCRBY 1` in a row would have
+ * given (their order within one turn is arbitrary anyway), at the cost of one round trip instead of n. Measured with the
+ * gateway bench (one consumer, 50 connections): ~40 µs of gateway CPU per request before, most of it per-call ioredis
+ * and Lua work.
  * A decision never waits longer than `timeoutMs`: the client has no offline queue (while disconnected a call fails at
  * once), `commandTimeout` is `timeoutMs`, a silent connection is dropped after `connectTimeoutMs`, and each call races
  * its own timer besides. A failed call is decided by `failMode` and marked `degraded`; the outage is logged once.
@@ -37,6 +49,9 @@ export class RedisRateLimitStore implements RateLimitStore<Promise<RateLimitDeci
   private readonly limiters = new Map<string, RateLimiterRedis>();
   private allowed = 0;
   private denied = 0;
+  /** Requests since the last flush, by limit and key. */
+  private pending = new Map<string, Batch>();
+  private flushScheduled = false;
 
   constructor(options?: RedisStoreOptions) {
     const o = resolveRedisStoreOptions(options);
@@ -63,21 +78,48 @@ export class RedisRateLimitStore implements RateLimitStore<Promise<RateLimitDeci
     this.client.on('error', () => undefined);
   }
 
-  async consume(key: string, limit: WindowLimit): Promise<RateLimitDecision> {
+  consume(key: string, limit: WindowLimit): Promise<RateLimitDecision> {
+    return new Promise((resolve) => {
+      const id = `${limit.points}/${limit.durationSec} ${key}`;
+      const batch = this.pending.get(id);
+      if (batch) batch.waiters.push(resolve);
+      else this.pending.set(id, { key, limit, waiters: [resolve] });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush); // after this turn's I/O callbacks: every request read in it joins
+      }
+    });
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const batch of batches.values()) void this.count(batch);
+  };
+
+  /** One `INCRBY n` for a batch of n requests; each gets its own place in the count. Never rejects. */
+  private async count({ key, limit, waiters }: Batch): Promise<void> {
     const epoch = this.health.begin();
-    let decision: RateLimitDecision;
     try {
-      const res = await this.ask(key, limit);
+      const res = await this.ask(key, limit, waiters.length);
       this.health.succeeded(epoch);
       // PTTL is the window's end; the script always sets a TTL, so a negative one would be a key touched by hand.
-      decision = counted(limit, res.consumedPoints, res.msBeforeNext >= 0 ? res.msBeforeNext : limit.durationSec * 1000);
+      const resetMs = res.msBeforeNext >= 0 ? res.msBeforeNext : limit.durationSec * 1000;
+      const before = res.consumedPoints - waiters.length;
+      waiters.forEach((resolve, i) => {
+        this.settle(resolve, counted(limit, before + i + 1, resetMs));
+      });
     } catch (error) {
       this.health.failed(epoch, error, isTimeout(error));
-      decision = degraded(limit, this.failMode);
+      for (const resolve of waiters) this.settle(resolve, degraded(limit, this.failMode));
     }
+  }
+
+  private settle(resolve: (decision: RateLimitDecision) => void, decision: RateLimitDecision): void {
     if (decision.allowed) this.allowed += 1;
     else this.denied += 1;
-    return decision;
+    resolve(decision);
   }
 
   /** Resolves true once connected, false if not connected within `connectTimeoutMs` (the store then starts degraded). */
@@ -121,16 +163,16 @@ export class RedisRateLimitStore implements RateLimitStore<Promise<RateLimitDeci
   }
 
   /**
-   * One count, bounded by `timeoutMs`. rate-limiter-flexible rejects with its result when the budget is spent: that is
-   * an answer, not a failure, so it resolves here; only real failures (and the timeout) reject.
+   * One count of `points`, bounded by `timeoutMs`. rate-limiter-flexible rejects with its result when the budget is
+   * spent: that is an answer, not a failure, so it resolves here; only real failures (and the timeout) reject.
    */
-  private ask(key: string, limit: WindowLimit): Promise<RateLimiterRes> {
+  private ask(key: string, limit: WindowLimit, points: number): Promise<RateLimiterRes> {
     return new Promise<RateLimiterRes>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
         reject(new StoreTimeout(`Redis did not answer within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.limiterFor(limit)
-        .consume(key, 1)
+        .consume(key, points)
         .then(
           (res) => {
             this.clock.clearTimeout(timer);
