@@ -9,7 +9,7 @@ import { GatewayConfigError } from './gateway.errors.js';
 import { silentLogger, type GatewayLogger } from './gateway.logger.js';
 import { DEFAULT_POLICIES, ResilienceError, resolvePolicies, type ResilienceConfig } from '@meshway/resilience';
 import type { RouteDefaults } from './routing/route.definition.js';
-import type { UpstreamTlsOptions } from './upstream/upstream-tls.js';
+import type { UpstreamTlsOptions } from '@meshway/transport';
 import { resolveEdgeSecurityOptions, type EdgeSecurityOptions, type ResolvedEdgeSecurityOptions } from './security/edge-security.options.js';
 
 /** Options of {@link startGateway}; everything but `discovery` has a default. */

@@ -5,7 +5,7 @@ import { ReloadingTls } from '@meshway/tls';
 import { GatewayConfigError } from './gateway.errors.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createBalancer } from '@meshway/balancing';
-import { POOL_DEFAULTS, PoolRegistry } from '@meshway/transport';
+import { POOL_DEFAULTS, PoolRegistry, UpstreamTlsSet } from '@meshway/transport';
 import type { GatewayLogger } from './gateway.logger.js';
 import type { ResolvedGatewayOptions } from './gateway.options.js';
 import { GatewayMetrics } from './metrics/gateway.metrics.js';
@@ -19,7 +19,6 @@ import { ConfigSources } from './live-config/config.sources.js';
 import { DynamicConfig } from './live-config/dynamic-config.js';
 import { LiveConfig, type ConfigSourceStatus } from './live-config/live-config.js';
 import { ReleaseTable } from './releases/release.table.js';
-import { UpstreamTlsSet } from './upstream/upstream-tls.js';
 import { DrainedInstances } from './upstream/drained.instances.js';
 import { docsHandler } from './openapi/docs.page.js';
 import { OpenApiAggregator } from './openapi/openapi.aggregator.js';
@@ -71,9 +70,14 @@ export class Gateway {
   ) {
     const { clock, random, logger } = options;
     this.pools = new PoolRegistry({ connections: options.upstreamConnections, connectTimeoutMs: options.connectTimeoutMs, keepAliveTimeoutMs: POOL_DEFAULTS.keepAliveTimeoutMs });
-    this.upstreamTls = new UpstreamTlsSet(options.upstreamTls, { clock, logger, onChange: () => {
-      this.catalog.refreshUpstreams();
-    } });
+    this.upstreamTls = new UpstreamTlsSet(options.upstreamTls, {
+      clock,
+      logger: { warn: (fields, message) => { logger.error(fields, `gateway: ${message}`); }, debug: (fields, message) => { logger.info(fields, `gateway: ${message}`); } },
+      onChange: () => {
+        this.catalog.refreshUpstreams();
+      },
+      invalid: (service, error) => new GatewayConfigError(`upstreamTls ${service === undefined ? 'default' : `for ${service}`}: ${errorMessage(error)}`, { cause: error }),
+    });
     this.drained = new DrainedInstances(options.kv, clock, () => undefined);
     this.releases = new ReleaseTable({ kv: options.kv, clock, logger, metrics: this.metrics });
     this.security = new EdgeSecurity({ ...options.security, clock, logger, metrics: this.metrics });

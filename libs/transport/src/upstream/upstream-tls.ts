@@ -34,10 +34,14 @@ export function checkUpstreamTls(options: UpstreamTlsOptions): UpstreamTlsOption
       checkFiles(files);
       if (files.serverName !== undefined && (typeof files.serverName !== 'string' || files.serverName === '')) throw new Error('serverName must be a non-empty host name');
     } catch (error) {
-      throw new TransportError(TransportErrorCode.InvalidOptions, `Invalid MeshClient option ${optionName(service)}: ${errorMessage(error)}`, undefined, { cause: error });
+      throw invalidOption(service, error);
     }
   }
   return options;
+}
+
+function invalidOption(service: string, error: unknown): TransportError {
+  return new TransportError(TransportErrorCode.InvalidOptions, `Invalid MeshClient option ${optionName(service)}: ${errorMessage(error)}`, undefined, { cause: error });
 }
 
 /**
@@ -50,7 +54,13 @@ export class UpstreamTlsSet {
 
   constructor(
     private readonly options: UpstreamTlsOptions,
-    private readonly deps: { readonly logger: TransportLogger; readonly onChange: () => void; readonly clock?: Clock },
+    private readonly deps: {
+      readonly logger: TransportLogger;
+      readonly onChange: () => void;
+      readonly clock?: Clock;
+      /** The error `start()` throws for an unusable identity (`service` undefined: the default). Default: MESHWAY_TRANSPORT_INVALID_OPTIONS naming MeshClient's `tls` option. */
+      readonly invalid?: (service: string | undefined, error: unknown) => Error;
+    },
   ) {}
 
   /** True when no identity is configured (every call plain unless the instance says https). */
@@ -78,7 +88,7 @@ export class UpstreamTlsSet {
         await watcher.start();
       } catch (error) {
         this.stop();
-        throw new TransportError(TransportErrorCode.InvalidOptions, `Invalid MeshClient option ${optionName(service)}: ${errorMessage(error)}`, undefined, { cause: error });
+        throw this.deps.invalid ? this.deps.invalid(service === DEFAULT_KEY ? undefined : service, error) : invalidOption(service, error);
       }
       this.watchers.push(watcher);
       this.identities.set(service, identity(await watcher.material(), files, `${service}:0`));
