@@ -1,4 +1,4 @@
-import { MESH_HEADERS, type HttpRequestEnvelope } from '@meshway/transport';
+import { envelopeBody, MESH_HEADERS, type HttpRequestEnvelope } from '@meshway/transport';
 import { ApiError, ApiErrorCode } from './api-error.js';
 import { connectionNamed, isHopByHop } from './hop-by-hop.js';
 
@@ -53,18 +53,10 @@ function queryOf(search: string): Record<string, string | string[]> {
   return query;
 }
 
-/** JSON when the client says JSON or says nothing; any other content type travels as base64. */
-function isJson(contentType: string | undefined): boolean {
-  if (contentType === undefined) return true;
-  const type = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || type.endsWith('+json');
-}
-
+/** The envelope's body; a JSON body that does not parse is the client's 400. */
 function bodyOf(raw: Buffer, contentType: string | undefined): Pick<HttpRequestEnvelope, 'body' | 'bodyEncoding'> {
-  if (raw.length === 0) return { body: null };
-  if (!isJson(contentType)) return { body: raw.toString('base64'), bodyEncoding: 'base64' };
   try {
-    return { body: JSON.parse(raw.toString('utf8')) as unknown, bodyEncoding: 'json' };
+    return envelopeBody(raw, contentType);
   } catch (error) {
     throw new ApiError(400, ApiErrorCode.BadRequest, `The request body is not valid JSON: ${(error as Error).message}`);
   }

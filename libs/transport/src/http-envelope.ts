@@ -22,6 +22,23 @@ export interface HttpRequestEnvelope {
   readonly bodyEncoding?: 'json' | 'base64';
 }
 
+/** JSON when the client says JSON or says nothing; any other content type travels as base64. */
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  const type = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/**
+ * A raw request body as an envelope carries it: `null` when empty, parsed JSON when the content type is JSON or absent,
+ * else base64. Throws the parser's `SyntaxError` for a JSON body that does not parse (the caller answers 400 its way).
+ */
+export function envelopeBody(raw: Buffer, contentType: string | undefined): Pick<HttpRequestEnvelope, 'body' | 'bodyEncoding'> {
+  if (raw.length === 0) return { body: null };
+  if (!isJson(contentType)) return { body: raw.toString('base64'), bodyEncoding: 'base64' };
+  return { body: JSON.parse(raw.toString('utf8')) as unknown, bodyEncoding: 'json' };
+}
+
 /** What a NATS handler returns to shape the HTTP response. */
 export interface HttpReplyEnvelope {
   /** HTTP status code, 100–599. */

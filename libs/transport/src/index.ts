@@ -6,7 +6,7 @@ export { type NatsSource } from './nats.caller.js';
 export { type TransportLogger } from './transport.logger.js';
 export { encodeNestRequest, decodeNestReply, type NestReply } from './nest-nats.codec.js';
 export { detectTransport, parseNatsServer, TRANSPORT_MODES, type TransportMode, type DetectTransportOptions, type TransportChoice } from './transport.detect.js';
-export { type HttpRequestEnvelope, type HttpReplyEnvelope, isHttpReplyEnvelope, reply } from './http-envelope.js';
+export { type HttpRequestEnvelope, type HttpReplyEnvelope, isHttpReplyEnvelope, reply, envelopeBody } from './http-envelope.js';
 export { MESH_HEADERS, timeoutHeaderValue } from './mesh-headers.js';
 export { PATTERN_RPC_PATH, servesPatternsOverHttp } from './rpc.caller.js';
 export { PoolRegistry, POOL_DEFAULTS, originOf, authorityOf, poolKey, type PoolSettings, type UpstreamTls } from './upstream/pool.registry.js';

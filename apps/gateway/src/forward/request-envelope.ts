@@ -1,4 +1,4 @@
-import type { HttpRequestEnvelope } from '@meshway/transport';
+import { envelopeBody, type HttpRequestEnvelope } from '@meshway/transport';
 import { GatewayError } from '../gateway.errors.js';
 import type { Exchange } from '../chain/exchange.js';
 
@@ -26,18 +26,10 @@ function headersOf(ex: Exchange): Record<string, string> {
   return headers;
 }
 
-/** JSON when the client says JSON or says nothing; any other content type travels as base64. */
-function isJson(contentType: string | undefined): boolean {
-  if (contentType === undefined) return true;
-  const type = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || type.endsWith('+json');
-}
-
+/** The envelope's body; a JSON body that does not parse is the client's 400. */
 function bodyOf(raw: Buffer, contentType: string | undefined): Pick<HttpRequestEnvelope, 'body' | 'bodyEncoding'> {
-  if (raw.length === 0) return { body: null };
-  if (!isJson(contentType)) return { body: raw.toString('base64'), bodyEncoding: 'base64' };
   try {
-    return { body: JSON.parse(raw.toString('utf8')) as unknown, bodyEncoding: 'json' };
+    return envelopeBody(raw, contentType);
   } catch (error) {
     throw new GatewayError('MESHWAY_BAD_REQUEST', `The request body is not valid JSON: ${(error as Error).message}`);
   }
