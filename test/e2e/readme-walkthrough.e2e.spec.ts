@@ -44,8 +44,8 @@ function readmeBlock(name: 'security' | 'release'): string {
   return block.slice(block.indexOf('```bash\n') + '```bash\n'.length, block.lastIndexOf('```'));
 }
 
-/** Each `split` of the release walkthrough: `uniq -c` lines (`     38 stable`) between two `npx meshway` lines, as counts. */
-function splits(stdout: string): { stable: number; canary: number }[] {
+/** Each `sides` of the release walkthrough: `uniq -c` lines (`     38 stable`) between two `npx meshway` lines, as counts. */
+function sides(stdout: string): { stable: number; canary: number }[] {
   const found: { stable: number; canary: number }[] = [];
   let current: { stable: number; canary: number } | undefined;
   for (const line of stdout.split('\n')) {
@@ -160,8 +160,8 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
     }
   });
 
-  it('protects users with an API key and a rate limit as the README\'s Security section shows, live', async () => {
-    if (!setup.quiet) return; // once is enough: the same gateway either way
+  // Once is enough (the same gateway either way): in the run with NATS.
+  it.runIf(setup.quiet)('protects users with an API key and a rate limit as the README\'s Security section shows, live', async () => {
     const script = readmeBlock('security').replace(/127\.0\.0\.1:8080/g, `127.0.0.1:${ports.get('8080') ?? ''}`);
     const { stdout } = await run('bash', ['-c', script], { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, MESHWAY_ADMIN_URL: `http://127.0.0.1:${ports.get('8081') ?? ''}`, GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN } });
     const refused = /\{"error":\{"code":"MESHWAY_UNAUTHENTICATED"[^\n]*\}\}/.exec(stdout);
@@ -170,12 +170,12 @@ describe.each(SETUPS)('README walk-through against `npm start` $name', (setup) =
     expect(stdout.trimEnd().endsWith('200 200 200 200 429'), stdout).toBe(true);
   });
 
-  it('releases users 2.0.0 as a canary as the README\'s Releases section shows: 5 %, 50 %, 100 %, back to 0, ended', async () => {
-    if (setup.args.length === 0) return; // the run with --canary users=2.0.0
+  // In the run started with --canary users=2.0.0.
+  it.runIf(setup.args.length > 0)('releases users 2.0.0 as a canary as the README\'s Releases section shows: 5 %, 50 %, 100 %, back to 0, ended', async () => {
     const script = readmeBlock('release').replace(/127\.0\.0\.1:8080/g, `127.0.0.1:${ports.get('8080') ?? ''}`);
     const { stdout } = await run('bash', ['-c', script], { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, MESHWAY_ADMIN_URL: `http://127.0.0.1:${ports.get('8081') ?? ''}`, GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN } });
     expect(stdout).toContain('users: stable 1.x 95 % · canary 2.x 5 % · sticky header:x-user · active');
-    const [five, fifty, all, none] = splits(stdout);
+    const [five, fifty, all, none] = sides(stdout);
     expect(five?.canary ?? 0, stdout).toBeLessThanOrEqual(8);
     expect(five?.stable, stdout).toBeGreaterThanOrEqual(32);
     expect(fifty?.canary, stdout).toBeGreaterThanOrEqual(8);
