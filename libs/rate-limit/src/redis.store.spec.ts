@@ -103,6 +103,19 @@ describe('RedisRateLimitStore against Redis', () => {
     expect(s.stats()).toMatchObject({ allowed: 12, denied: 16, degraded: 0 });
   });
 
+  it('holds requests that arrive while their key\'s count is in flight for the next count, in order', async () => {
+    const s = store();
+    expect(await s.ready()).toBe(true);
+    const limiter = new RouteRateLimiter(s, route(), { points: 8, durationSec: 10, by: 'consumer' });
+    const first = Array.from({ length: 5 }, () => limiter.consume({ consumer: 'dana' }));
+    await new Promise((resolve) => setImmediate(resolve)); // the first five are on their way
+    const second = Array.from({ length: 5 }, () => limiter.consume({ consumer: 'dana' }));
+    const decisions = await Promise.all([...first, ...second]);
+    expect(decisions.map((d) => d.remaining)).toEqual([7, 6, 5, 4, 3, 2, 1, 0, 0, 0]);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, true, true, true, true, false, false]);
+    expect(await admin.get(limiter.key({ consumer: 'dana' }))).toBe('10');
+  });
+
   it('two gateways sharing Redis allow the limit between them, window after window (within 5 %)', async () => {
     const [a, b] = [store(), store()];
     await Promise.all([a.ready(), b.ready()]);

@@ -14,10 +14,17 @@ class StoreTimeout extends Error {
 
 /** Requests for one key and limit waiting for the next flush: counted in Redis together. */
 interface Batch {
+  readonly id: string;
   readonly key: string;
   readonly limit: WindowLimit;
   readonly waiters: ((decision: RateLimitDecision) => void)[];
 }
+
+/**
+ * Longest a request waits behind its key's count in flight before it is counted on its own (ms): a slow Redis then gets
+ * counts in parallel again, so a decision still ends within `timeoutMs` of being sent.
+ */
+const MAX_HOLD_MS = 2;
 
 const isTimeout = (error: unknown): boolean => error instanceof StoreTimeout || (error instanceof Error && /timed? ?out/i.test(error.message));
 
@@ -27,11 +34,11 @@ const retryStrategy = (attempt: number): number => Math.min(attempt * 100, 1_000
 /**
  * Fixed windows in Redis, shared by every gateway replica: rate-limiter-flexible's `RateLimiterRedis` (one Lua script:
  * `SET key 0 EX duration NX; INCRBY; PTTL`, so replicas count atomically) on one ioredis client per store.
- * Requests for the same key that arrive in one turn of the event loop are **counted together**: one `INCRBY n` for the
- * n of them, and the i-th gets the decision of count `total - n + i` — exactly what n `INCRBY 1` in a row would have
- * given (their order within one turn is arbitrary anyway), at the cost of one round trip instead of n. Measured with the
- * gateway bench (one consumer, 50 connections): ~40 µs of gateway CPU per request before, most of it per-call ioredis
- * and Lua work.
+ * Requests for the same key are **counted together**: those of one event-loop turn, and those that arrive while the
+ * key's previous count is in flight (for at most {@link MAX_HOLD_MS}) — one `INCRBY n` for the n of them, and the i-th
+ * gets the decision of count `total - n + i`: exactly what n `INCRBY 1` in a row would have given (their order among
+ * themselves is arbitrary anyway), at the cost of one round trip instead of n. Under load the batches grow with the
+ * round trip; one request alone is sent on the next turn.
  * A decision never waits longer than `timeoutMs`: the client has no offline queue (while disconnected a call fails at
  * once), `commandTimeout` is `timeoutMs`, a silent connection is dropped after `connectTimeoutMs`, and each call races
  * its own timer besides. A failed call is decided by `failMode` and marked `degraded`; the outage is logged once.
@@ -49,9 +56,12 @@ export class RedisRateLimitStore implements RateLimitStore<Promise<RateLimitDeci
   private readonly limiters = new Map<string, RateLimiterRedis>();
   private allowed = 0;
   private denied = 0;
-  /** Requests since the last flush, by limit and key. */
-  private pending = new Map<string, Batch>();
+  /** Requests not sent yet, by limit and key. */
+  private readonly pending = new Map<string, Batch>();
+  /** When the latest count of each key in flight was sent (monotonic ms). */
+  private readonly inFlight = new Map<string, number>();
   private flushScheduled = false;
+  private holdTimerScheduled = false;
 
   constructor(options?: RedisStoreOptions) {
     const o = resolveRedisStoreOptions(options);
@@ -83,23 +93,44 @@ export class RedisRateLimitStore implements RateLimitStore<Promise<RateLimitDeci
       const id = `${limit.points}/${limit.durationSec} ${key}`;
       const batch = this.pending.get(id);
       if (batch) batch.waiters.push(resolve);
-      else this.pending.set(id, { key, limit, waiters: [resolve] });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(this.flush); // after this turn's I/O callbacks: every request read in it joins
-      }
+      else this.pending.set(id, { id, key, limit, waiters: [resolve] });
+      this.scheduleFlush();
     });
   }
 
+  /** On the next turn, after this turn's I/O callbacks: every request read in this turn joins its key's batch. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  /** Sends each waiting batch whose key has no count in flight, or has waited behind one for MAX_HOLD_MS. */
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    const batches = this.pending;
-    this.pending = new Map();
-    for (const batch of batches.values()) void this.count(batch);
+    const now = this.clock.monotonic();
+    let held = false;
+    for (const [id, batch] of this.pending) {
+      const sentAt = this.inFlight.get(id);
+      if (sentAt !== undefined && now - sentAt < MAX_HOLD_MS) {
+        held = true; // sent when that count returns, or when the hold ends
+        continue;
+      }
+      this.pending.delete(id);
+      void this.count(batch, now);
+    }
+    if (held && !this.holdTimerScheduled) {
+      this.holdTimerScheduled = true;
+      this.clock.setTimeout(() => {
+        this.holdTimerScheduled = false;
+        this.scheduleFlush();
+      }, MAX_HOLD_MS);
+    }
   };
 
   /** One `INCRBY n` for a batch of n requests; each gets its own place in the count. Never rejects. */
-  private async count({ key, limit, waiters }: Batch): Promise<void> {
+  private async count({ id, key, limit, waiters }: Batch, sentAt: number): Promise<void> {
+    this.inFlight.set(id, sentAt);
     const epoch = this.health.begin();
     try {
       const res = await this.ask(key, limit, waiters.length);
@@ -113,6 +144,9 @@ export class RedisRateLimitStore implements RateLimitStore<Promise<RateLimitDeci
     } catch (error) {
       this.health.failed(epoch, error, isTimeout(error));
       for (const resolve of waiters) this.settle(resolve, degraded(limit, this.failMode));
+    } finally {
+      if (this.inFlight.get(id) === sentAt) this.inFlight.delete(id);
+      if (this.pending.has(id)) this.scheduleFlush();
     }
   }
 
