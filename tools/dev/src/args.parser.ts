@@ -20,7 +20,7 @@ export const MAX_REPLICAS = 32;
 const MAX_TIMEOUT_MS = 600_000;
 const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 /** What SERVICE_VERSION accepts (libs/config `fields.optionalSemver`). */
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 export const USAGE = `Usage: npm start -- [options]
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from '@meshway/clock';
-import { MAX_REPLICAS } from './args.parser.js';
+import { MAX_REPLICAS, SEMVER } from './args.parser.js';
 import { DevError, DevErrorCode } from './dev.errors.js';
 import { shouldColor, type LineSink } from './log.prefixer.js';
 import type { RestartPolicyOptions } from './restart.policy.js';
@@ -78,6 +78,9 @@ export function resolveDevOptions(options: DevOptions = {}): ResolvedDevOptions 
   const env = options.env ?? process.env;
   for (const [name, count] of Object.entries(options.replicas ?? {})) {
     integer(`replicas.${name}`, count, 1, MAX_REPLICAS);
+  }
+  for (const [name, version] of Object.entries(options.canary ?? {})) {
+    if (!SEMVER.test(version)) throw bad(`canary.${name}`, JSON.stringify(version), 'a semantic version such as 2.0.0 or 2.1.0-rc.1');
   }
   if (options.only?.length === 0) throw bad('only', '[]', 'at least one name (leave it out to start everything)');
   return {

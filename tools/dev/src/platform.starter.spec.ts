@@ -217,6 +217,7 @@ describe('startPlatform', () => {
     await expect(startPlatform({ timeoutMs: 0 })).rejects.toThrow('startPlatform option timeoutMs = 0 is not valid: expected an integer from 1 to 600000.');
     await expect(startPlatform({ replicas: { users: 1.5 } })).rejects.toThrow(expect.objectContaining({ code: DevErrorCode.BadOptions }));
     await expect(startPlatform({ only: [] })).rejects.toThrow('startPlatform option only = [] is not valid');
+    await expect(startPlatform({ canary: { users: 'two' } })).rejects.toThrow('startPlatform option canary.users = "two" is not valid: expected a semantic version such as 2.0.0 or 2.1.0-rc.1.');
     await expect(startPlatform({ restart: { initialDelayMs: 500, maxDelayMs: 100 } })).rejects.toThrow(
       'startPlatform option restart.maxDelayMs = 100 is not valid: expected an integer from 500 to 600000.',
     );
