@@ -3,7 +3,7 @@ import type { ServiceInstance } from '@meshway/discovery';
 import { satisfies } from 'semver';
 import type { Clock } from '@meshway/clock';
 import { UpstreamGuards, type GuardListeners, type ResiliencePolicies } from '@meshway/resilience';
-import { authorityOf, originOf, poolKey, type PoolRegistry, type UpstreamTls } from '@meshway/transport';
+import { authorityOf, connectionOf, type PoolRegistry, type UpstreamTls } from '@meshway/transport';
 
 /** Where an HTTP request to one instance goes. */
 export interface HttpTarget {
@@ -14,9 +14,6 @@ export interface HttpTarget {
 }
 
 const MAX_CACHED_RANGES = 64;
-
-/** An instance that speaks TLS while the gateway has no identity for its service: verified against Node's public CAs. */
-const PUBLIC_CAS: UpstreamTls = { version: 'public' };
 
 /** The healthy instances of one service, as discovery last reported them, with their connection pools. */
 export class Upstream {
@@ -92,8 +89,9 @@ export class Upstream {
   }
 
   /**
-   * New instances from discovery. An instance is reached over TLS when it says so (meta `meshway-scheme: https`) or the
-   * gateway has a TLS identity for the service; the identity (CA, client certificate) then goes with every connection.
+   * New instances from discovery, each reached as transport's `connectionOf` says (the rule MeshClient follows too): over
+   * TLS when it says so (meta `meshway-scheme: https`) or the gateway has a TLS identity for the service, which then goes
+   * with every connection.
    */
   update(instances: readonly ServiceInstance[]): void {
     const targets = new Map<ServiceInstance, HttpTarget>();
@@ -101,11 +99,9 @@ export class Upstream {
     const tls = this.tls();
     for (const instance of instances) {
       if (instance.transport !== 'http') continue;
-      const secure = instance.scheme === 'https' || tls !== undefined;
-      const origin = originOf(instance, secure ? 'https' : 'http');
-      const identity = secure ? (tls ?? PUBLIC_CAS) : undefined;
-      origins.add(poolKey(origin, identity));
-      targets.set(instance, { instance, pool: this.pools.get(origin, identity), authority: authorityOf(instance) });
+      const connection = connectionOf(instance, tls);
+      origins.add(connection.key);
+      targets.set(instance, { instance, pool: this.pools.get(connection.origin, connection.tls), authority: authorityOf(instance) });
     }
     this.current = instances;
     this.http = instances.filter((instance) => instance.transport === 'http');
