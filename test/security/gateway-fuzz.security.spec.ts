@@ -74,7 +74,12 @@ describe(`gateway fuzz (seed ${SEED}): no crash, no 5xx for client input`, () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  const note = (what: string, reply: RawReply): void => {
+  /**
+   * A 5xx is a finding, except the one answer a client can ask for: 504 when it set its own `x-request-timeout` (the
+   * fuzz sends ` 5 `, i.e. 5 ms) and the upstream did not answer within it — its deadline, not the gateway's fault.
+   */
+  const note = (what: string, reply: RawReply, ownDeadline = false): void => {
+    if (ownDeadline && reply.status === 504 && reply.body.includes('"MESHWAY_UPSTREAM_TIMEOUT"')) return;
     if (reply.status >= 500) fivexx.push(`${what} → ${reply.status} ${reply.body.slice(0, 200)}`);
   };
 
@@ -90,7 +95,8 @@ describe(`gateway fuzz (seed ${SEED}): no crash, no 5xx for client input`, () =>
     }
     for (let i = 0; i < ROUNDS.headers; i++) {
       const sent = headers(random);
-      note(`headers ${JSON.stringify(sent).slice(0, 120)}`, await rawExchange(url, http11(pick(random, ['GET', 'POST', 'OPTIONS']), '/api/users/1', sent), { timeoutMs: 2_000 }));
+      const ownDeadline = sent.some(([name]) => name === 'x-request-timeout');
+      note(`headers ${JSON.stringify(sent).slice(0, 120)}`, await rawExchange(url, http11(pick(random, ['GET', 'POST', 'OPTIONS']), '/api/users/1', sent), { timeoutMs: 2_000 }), ownDeadline);
     }
     for (let i = 0; i < ROUNDS.paths; i++) {
       const target = path(random);
