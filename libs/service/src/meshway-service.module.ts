@@ -54,22 +54,25 @@ function rpcMeta(transport: TransportDecision): Record<string, string> {
  * the transport it serves; global, so `DISCOVERY_SOURCE` reaches `TransportModule` (MeshClient) wherever the service imports it.
  */
 function discoveryOptions(options: ResolvedServiceOptions, identity: ServiceIdentity) {
-  return (config: ServiceConfig, transport: TransportDecision): DiscoveryModuleOptions => ({
-    register: config.MESHWAY_REGISTER,
+  return (config: ServiceConfig, transport: TransportDecision): DiscoveryModuleOptions => {
     // A TLS listener: a TTL check, and `meshway-scheme: https` in meta (see tlsRegistration).
-    ...tlsRegistration(serviceTlsOf(config)).options,
-    consul: { addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN === undefined ? {} : { token: config.CONSUL_HTTP_TOKEN }) },
-    ...(config.SERVICE_ADDRESS === undefined ? {} : { address: config.SERVICE_ADDRESS }),
-    instanceId: () => identity.instance,
-    service: {
-      name: options.name,
-      version: options.version,
-      transport: transport.served,
-      routes: options.routes,
-      ...(options.stripPrefix === undefined ? {} : { stripPrefix: options.stripPrefix }),
-      meta: { ...rpcMeta(transport), ...tlsRegistration(serviceTlsOf(config)).meta },
-    },
-  });
+    const tls = tlsRegistration(serviceTlsOf(config));
+    return {
+      register: config.MESHWAY_REGISTER,
+      ...tls.options,
+      consul: { addr: config.CONSUL_HTTP_ADDR, ...(config.CONSUL_HTTP_TOKEN === undefined ? {} : { token: config.CONSUL_HTTP_TOKEN }) },
+      ...(config.SERVICE_ADDRESS === undefined ? {} : { address: config.SERVICE_ADDRESS }),
+      instanceId: () => identity.instance,
+      service: {
+        name: options.name,
+        version: options.version,
+        transport: transport.served,
+        routes: options.routes,
+        ...(options.stripPrefix === undefined ? {} : { stripPrefix: options.stripPrefix }),
+        meta: { ...rpcMeta(transport), ...tls.meta },
+      },
+    };
+  };
 }
 
 /**

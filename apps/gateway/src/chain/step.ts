@@ -20,6 +20,24 @@ export type Next = (ex: Exchange) => void;
  */
 export type Step = (ex: Exchange, next: Next) => void | Promise<void>;
 
+/**
+ * The end of a step whose answer may come now or later (a cached token or a memory count now; a first token or a Redis
+ * count later): `apply` it (it throws to refuse) and pass the exchange on — at once when the answer is there, else once
+ * it settles, unless the exchange ended meanwhile (deadline, client gone). `apply` is made once per route.
+ */
+export function whenDecided<T>(ex: Exchange, answer: T | Promise<T>, apply: (ex: Exchange, answer: T) => void, next: Next): void | Promise<void> {
+  if (!(answer instanceof Promise)) {
+    apply(ex, answer);
+    next(ex);
+    return undefined;
+  }
+  return answer.then((settled) => {
+    if (ex.done) return;
+    apply(ex, settled);
+    next(ex);
+  });
+}
+
 /** What a step factory may use: the route it builds for and the gateway's shared parts. */
 export interface RouteContext {
   /** `METHODS host/path`, the route's identity (and `route` metric label). */

@@ -2,7 +2,7 @@ import type { AuthResult } from '@meshway/auth';
 import type { RouteRecorder } from '../../metrics/gateway.metrics.js';
 import { credentialsOf, dropHeader, forwardedIdentity, refusalError } from '../../security/route-admission.js';
 import type { Exchange } from '../exchange.js';
-import type { StepFactory } from '../step.js';
+import { whenDecided, type StepFactory } from '../step.js';
 
 /** Lets an authenticated caller on (identity headers for the upstream), or answers 401/403 with the route's challenge. */
 function admit(ex: Exchange, result: AuthResult, recorder: RouteRecorder, apiKeyHeader: string | undefined): void {
@@ -32,18 +32,9 @@ export const authStep: StepFactory = {
     const authenticate = admission?.authenticate;
     if (authenticate === undefined) return undefined;
     const apiKeyHeader = admission?.apiKeyHeader;
-    return (ex, next) => {
-      const outcome = authenticate(credentialsOf(ex.req.rawHeaders, apiKeyHeader));
-      if (!(outcome instanceof Promise)) {
-        admit(ex, outcome, recorder, apiKeyHeader);
-        next(ex);
-        return undefined;
-      }
-      return outcome.then((result) => {
-        if (ex.done) return;
-        admit(ex, result, recorder, apiKeyHeader);
-        next(ex);
-      });
+    const apply = (ex: Exchange, result: AuthResult): void => {
+      admit(ex, result, recorder, apiKeyHeader);
     };
+    return (ex, next) => whenDecided(ex, authenticate(credentialsOf(ex.req.rawHeaders, apiKeyHeader)), apply, next);
   },
 };

@@ -2,7 +2,7 @@ import { rateLimitHeaders, type RateLimitDecision } from '@meshway/rate-limit';
 import type { RouteRecorder } from '../../metrics/gateway.metrics.js';
 import { rateLimitedError } from '../../security/route-admission.js';
 import type { Exchange } from '../exchange.js';
-import type { StepFactory } from '../step.js';
+import { whenDecided, type StepFactory } from '../step.js';
 
 /** Applies a decision: its `RateLimit-*` headers on whatever answer follows, and 429 (or 503 failing closed) when refused. */
 function decide(ex: Exchange, decision: RateLimitDecision, recorder: RouteRecorder, route: string): void {
@@ -25,18 +25,9 @@ export const rateLimitStep: StepFactory = {
   create: ({ admission, recorder, key }) => {
     const limiter = admission?.limiter;
     if (limiter === undefined) return undefined;
-    return (ex, next) => {
-      const decision = limiter.consume({ consumer: ex.consumer, ip: ex.clientIp });
-      if (!(decision instanceof Promise)) {
-        decide(ex, decision, recorder, key);
-        next(ex);
-        return undefined;
-      }
-      return decision.then((result) => {
-        if (ex.done) return;
-        decide(ex, result, recorder, key);
-        next(ex);
-      });
+    const apply = (ex: Exchange, decision: RateLimitDecision): void => {
+      decide(ex, decision, recorder, key);
     };
+    return (ex, next) => whenDecided(ex, limiter.consume({ consumer: ex.consumer, ip: ex.clientIp }), apply, next);
   },
 };
